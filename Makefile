@@ -1,0 +1,47 @@
+# Two commands a new user needs: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+SAMPLE := samples/plan.yaml
+OUT    := out
+
+.PHONY: run test install install-test system-deps lint typecheck pytest clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+## make run: fresh machine -> installed tool -> the SLA of the bundled sample plan
+run: install
+	$(BIN)/sla-workbook compute $(SAMPLE)
+
+install: $(BIN)/python
+	$(BIN)/python -m pip install -q .
+
+## make test: everything the tests need (Python packages, LibreOffice, Gnumeric), then all checks
+test: install-test system-deps lint typecheck pytest
+
+install-test: $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+
+# The spreadsheet programs that referee the formulas. Installed from Debian's packages when missing.
+system-deps:
+	@if ! command -v soffice >/dev/null || ! command -v ssconvert >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q \
+	    libreoffice-calc-nogui python3-uno gnumeric poppler-utils; \
+	fi
+
+lint:
+	$(BIN)/ruff check sla_workbook tests
+	$(BIN)/ruff format --check sla_workbook tests
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) $(OUT) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

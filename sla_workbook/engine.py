@@ -1,0 +1,325 @@
+"""The SLA engine: docs/spec.md in pandas/numpy, and nothing else.
+
+The workbook computes the same numbers with spreadsheet formulas; real spreadsheet
+programs are the referee between the two. To keep them bit-for-bit comparable the
+engine does its float operations in the formulas' order (T*S*W, then /P, then /R)
+and rounds with Excel's rules (rounding.py). Invalid or missing inputs give blank
+(<NA>) outputs, never 0 and never an exception, because a half-filled workbook is
+the normal case.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import PlanError
+from .model import MONTHS, TEAMS, Plan, SlaResult
+from .rounding import excel_round, excel_roundup
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Arr = npt.NDArray[np.float64]
+Mask = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """The plan as dense arrays: N segments x K channels x 12 months."""
+
+    segments: list[str]
+    channels: list[str]
+    teams: list[str]
+    target: Arr  # N x 12
+    price: Arr  # N
+    mshare: Arr  # N
+    mix: Arr  # N x K
+    rate: Arr  # N x K
+
+
+def _num(values: object) -> Arr:
+    import pandas as pd
+
+    return np.asarray(pd.to_numeric(pd.Series(values), errors="coerce").astype("float64"))
+
+
+def _between(x: Arr, low: float, high: float, *, low_open: bool = False) -> Mask:
+    with np.errstate(invalid="ignore"):
+        above = x > low if low_open else x >= low
+        return np.isfinite(x) & above & (x <= high)
+
+
+def _key(name: object) -> str:
+    # Spreadsheet SUMIF/COUNTIF match text ignoring case; so does the engine.
+    return str(name).lower()
+
+
+def _inputs(plan: Plan) -> _Inputs:
+    seg = plan.segments.copy()
+    names = seg["segment"].astype("string").str.strip()
+    seg = seg[names.notna() & (names != "")]
+    segments = [str(s) for s in seg["segment"].astype("string").str.strip()]
+    problems = []
+    seen: dict[str, int] = {}
+    for i, name in enumerate(segments):
+        if _key(name) in seen:
+            problems.append(f"segment {name!r} appears twice (names match ignoring case)")
+        seen.setdefault(_key(name), i)
+    channels = [str(c) for c in plan.channels["channel"]]
+    teams = [str(t).lower() for t in plan.channels["team"]]
+    if len({_key(c) for c in channels}) != len(channels):
+        problems.append("channel names must be unique (ignoring case)")
+    problems += [f"channel team {t!r} is not one of {TEAMS}" for t in teams if t not in TEAMS]
+    if problems:
+        raise PlanError("plan", problems)
+
+    t = plan.targets.assign(target=_num(plan.targets["target"]))
+    target = (
+        t.pivot_table(index="segment", columns="month", values="target", aggfunc="first")
+        .reindex(index=segments, columns=list(MONTHS))
+        .to_numpy(dtype=np.float64, na_value=np.nan)
+    )
+    ci = plan.channel_inputs.assign(
+        close_rate=_num(plan.channel_inputs["close_rate"]), mix=_num(plan.channel_inputs["mix"])
+    )
+
+    def grid(column: str) -> Arr:
+        wide = ci.pivot_table(index="segment", columns="channel", values=column, aggfunc="first")
+        return wide.reindex(index=segments, columns=channels).to_numpy(
+            dtype=np.float64, na_value=np.nan
+        )
+
+    by_name = seg.set_index(seg["segment"].astype("string").str.strip())
+    return _Inputs(
+        segments=segments,
+        channels=channels,
+        teams=teams,
+        target=target,
+        price=_num(by_name["avg_price"].reindex(segments)),
+        mshare=_num(by_name["marketing_share"].reindex(segments)),
+        mix=grid("mix"),
+        rate=grid("close_rate"),
+    )
+
+
+def _mix_ok(mix: Arr, is_mkt: Mask) -> Mask:
+    """N x K: the channel's mix is valid and its team's mixes sum to 1 (to 6 digits)."""
+    valid = _between(mix, 0.0, 1.0)
+    ok = np.zeros_like(valid)
+    for team_mask in (is_mkt, ~is_mkt):
+        if not team_mask.any():
+            continue
+        all_valid = valid[:, team_mask].all(axis=1)
+        total = np.where(valid[:, team_mask], mix[:, team_mask], 0.0).sum(axis=1)
+        sums_to_one = excel_round(total, 6) == 1.0
+        ok[:, team_mask] = (all_valid & sums_to_one)[:, None]
+    return ok
+
+
+def compute(plan: Plan) -> SlaResult:
+    """Compute the SLA, the lead values, the actuals and the tracker for a plan."""
+    x = _inputs(plan)
+    is_mkt = np.array([t == "marketing" for t in x.teams], dtype=bool)
+
+    t_ok = _between(x.target, 0.0, np.inf)
+    p_ok = _between(x.price, 0.0, np.inf, low_open=True)
+    m_ok = _between(x.mshare, 0.0, 1.0)
+    r_ok = _between(x.rate, 0.0, 1.0, low_open=True)
+    w_ok = _mix_ok(x.mix, is_mkt)
+
+    share = np.where(is_mkt[None, :], x.mshare[:, None], 1.0 - x.mshare[:, None])  # N x K
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        revenue = x.target[:, None, :] * share[:, :, None] * x.mix[:, :, None]  # N x K x 12
+        rev_ok = t_ok[:, None, :] & (m_ok[:, None] & w_ok)[:, :, None]
+        revenue = np.where(rev_ok, revenue, np.nan)
+        customers = np.where(p_ok[:, None, None], revenue / x.price[:, None, None], np.nan)
+        needed = np.where(r_ok[:, :, None], customers / x.rate[:, :, None], np.nan)
+        leads = excel_roundup(excel_round(needed, 6), 0)
+        lead_value = np.where(p_ok[:, None] & r_ok, x.price[:, None] * x.rate, np.nan)
+
+    year = plan.year if _valid_year(plan.year) else None
+    counted = _counted_log(plan, x, year)
+    actual = _actuals(counted, len(x.segments), len(x.channels), year)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        attainment = np.where(leads > 0, actual / leads, np.nan)
+
+    month, asof = _resolve_track(plan, counted, year)
+    tracker = _tracker(counted, leads, x, is_mkt, month, asof)
+    return SlaResult(
+        plan=plan,
+        sla=_cube_frame(x, {"revenue": revenue, "customers": customers, "leads": leads}),
+        lead_value=_grid_frame(x, {"lead_value": lead_value}),
+        actuals=_cube_frame(x, {"actual": actual, "attainment": attainment}),
+        tracker=tracker,
+        track_month=month,
+        track_asof=asof,
+    )
+
+
+def _valid_year(year: object) -> bool:
+    return isinstance(year, int | np.integer) and 1900 <= int(year) <= 9999
+
+
+def _counted_log(plan: Plan, x: _Inputs, year: int | None) -> pd.DataFrame:
+    """The log rows that count: a date in the plan year, known names, whole leads >= 0."""
+    import pandas as pd
+
+    log = plan.log
+    seg_index = {_key(s): i for i, s in enumerate(x.segments)}
+    ch_index = {_key(c): i for i, c in enumerate(x.channels)}
+    dates = pd.to_datetime(log["date"], errors="coerce")
+    leads = _num(log["leads"])
+    s_idx = log["segment"].map(lambda v: seg_index.get(_key(v), -1) if pd.notna(v) else -1)
+    c_idx = log["channel"].map(lambda v: ch_index.get(_key(v), -1) if pd.notna(v) else -1)
+    with np.errstate(invalid="ignore"):
+        ok = (
+            np.asarray(dates.dt.year == (year if year is not None else -1), dtype=bool)
+            & np.isfinite(leads)
+            & (leads >= 0)
+            & (leads == np.floor(leads))
+            & (np.asarray(s_idx) >= 0)
+            & (np.asarray(c_idx) >= 0)
+        )
+    return pd.DataFrame(
+        {
+            "date": dates[ok].dt.normalize().to_numpy(),
+            "month": dates[ok].dt.month.to_numpy(dtype=np.int64),
+            "day": dates[ok].dt.day.to_numpy(dtype=np.int64),
+            "s": np.asarray(s_idx, dtype=np.int64)[ok],
+            "c": np.asarray(c_idx, dtype=np.int64)[ok],
+            "leads": leads[ok],
+        }
+    )
+
+
+def _actuals(counted: pd.DataFrame, n: int, k: int, year: int | None) -> Arr:
+    if year is None:
+        return np.full((n, k, 12), np.nan)
+    flat = (counted["s"] * k + counted["c"]) * 12 + counted["month"] - 1
+    sums = np.bincount(flat.to_numpy(), weights=counted["leads"].to_numpy(), minlength=n * k * 12)
+    return sums.reshape(n, k, 12).astype(np.float64)
+
+
+def _resolve_track(
+    plan: Plan, counted: pd.DataFrame, year: int | None
+) -> tuple[int | None, dt.date | None]:
+    month = plan.track_month
+    if year is None or not isinstance(month, int | np.integer) or not 1 <= month <= 12:
+        return None, None
+    month = int(month)
+    asof = plan.track_asof
+    if asof is None:
+        in_month = counted.loc[counted["month"] == month, "date"]
+        return month, (None if in_month.empty else in_month.max().date())
+    if (asof.year, asof.month) != (year, month):
+        return month, None
+    return month, asof
+
+
+def _tracker(
+    counted: pd.DataFrame,
+    leads: Arr,
+    x: _Inputs,
+    is_mkt: Mask,
+    month: int | None,
+    asof: dt.date | None,
+) -> pd.DataFrame:
+    import pandas as pd
+
+    k = len(x.channels)
+    nan = np.full(k, np.nan)
+    sla_c, mtd_c = nan.copy(), nan.copy()
+    if month is not None:
+        sla_c = np.nansum(leads[:, :, month - 1], axis=0) if len(x.segments) else np.zeros(k)
+    if month is not None and asof is not None:
+        rows = counted[(counted["month"] == month) & (counted["day"] <= asof.day)]
+        mtd_c = np.bincount(rows["c"].to_numpy(), weights=rows["leads"].to_numpy(), minlength=k)
+    team_sla = np.array([sla_c[is_mkt].sum(), sla_c[~is_mkt].sum()])
+    team_mtd = np.array([mtd_c[is_mkt].sum(), mtd_c[~is_mkt].sum()])
+    sla = np.concatenate([sla_c, team_sla])
+    mtd = np.concatenate([mtd_c, team_mtd])
+    if month is not None and asof is not None:
+        days = calendar.monthrange(asof.year, month)[1]
+        day = asof.day
+        with np.errstate(invalid="ignore", divide="ignore"):
+            plan_mtd = sla * day / days
+            pace = np.where(plan_mtd > 0, mtd / plan_mtd, np.nan)
+            projected = mtd * days / day
+    else:
+        plan_mtd = pace = projected = np.full(k + 2, np.nan)
+    return pd.DataFrame(
+        {
+            "level": pd.Categorical(["channel"] * k + ["team"] * 2, categories=["channel", "team"]),
+            "name": pd.array(x.channels + list(TEAMS), dtype="string"),
+            "team": pd.Categorical(x.teams + list(TEAMS), categories=list(TEAMS)),
+            "sla": _nullable(sla),
+            "mtd": _nullable(mtd),
+            "plan_to_date": _nullable(plan_mtd),
+            "pace": _nullable(pace),
+            "projected": _nullable(projected),
+        }
+    )
+
+
+def _nullable(values: Arr) -> pd.arrays.FloatingArray:
+    import pandas as pd
+
+    arr = np.asarray(values, dtype=np.float64).reshape(-1)
+    mask = np.isnan(arr)
+    return pd.arrays.FloatingArray(np.where(mask, 0.0, arr), mask)
+
+
+def _keys(x: _Inputs) -> dict[str, object]:
+    import pandas as pd
+
+    return {
+        "segment": pd.Categorical(x.segments, categories=x.segments),
+        "channel": pd.Categorical(x.channels, categories=x.channels),
+        "team": pd.Categorical(x.teams, categories=list(TEAMS)),
+    }
+
+
+def _grid_frame(x: _Inputs, values: dict[str, Arr]) -> pd.DataFrame:
+    """N x K arrays as rows segment-major then channel."""
+    import pandas as pd
+
+    n, k = len(x.segments), len(x.channels)
+    keys = _keys(x)
+    s_idx, c_idx = np.repeat(np.arange(n), k), np.tile(np.arange(k), n)
+    frame = pd.DataFrame(
+        {
+            "segment": keys["segment"].take(s_idx),  # type: ignore[attr-defined]
+            "channel": keys["channel"].take(c_idx),  # type: ignore[attr-defined]
+            "team": keys["team"].take(c_idx),  # type: ignore[attr-defined]
+        }
+    )
+    for name, arr in values.items():
+        frame[name] = _nullable(arr)
+    return frame
+
+
+def _cube_frame(x: _Inputs, values: dict[str, Arr]) -> pd.DataFrame:
+    """N x K x 12 arrays as rows segment-major, then channel, then month."""
+    import pandas as pd
+
+    n, k = len(x.segments), len(x.channels)
+    keys = _keys(x)
+    s_idx = np.repeat(np.arange(n), k * 12)
+    c_idx = np.tile(np.repeat(np.arange(k), 12), n)
+    frame = pd.DataFrame(
+        {
+            "segment": keys["segment"].take(s_idx),  # type: ignore[attr-defined]
+            "channel": keys["channel"].take(c_idx),  # type: ignore[attr-defined]
+            "team": keys["team"].take(c_idx),  # type: ignore[attr-defined]
+            "month": pd.array(np.tile(np.arange(1, 13), n * k), dtype="Int8"),
+        }
+    )
+    for name, arr in values.items():
+        frame[name] = _nullable(arr)
+    return frame
