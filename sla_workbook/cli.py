@@ -33,7 +33,8 @@ def _friendly(func: F) -> F:
         except SlaWorkbookError as exc:
             if debug:
                 raise
-            click.echo(f"error: {exc}" if "\n" not in str(exc) else str(exc), err=True)
+            for line in str(exc).splitlines():
+                click.echo(f"error: {line}", err=True)
             sys.exit(exc.exit_code)
         except (click.exceptions.Exit, click.ClickException, KeyboardInterrupt):
             raise
