@@ -61,10 +61,13 @@ def _key(name: object) -> str:
 
 
 def _inputs(plan: Plan) -> _Inputs:
+    # Names are compared as spreadsheets compare them: exactly, but ignoring case. They
+    # are not stripped, since a formula would not strip them either; only a truly empty
+    # name makes a row "no segment".
     seg = plan.segments.copy()
-    names = seg["segment"].astype("string").str.strip()
+    names = seg["segment"].astype("string")
     seg = seg[names.notna() & (names != "")]
-    segments = [str(s) for s in seg["segment"].astype("string").str.strip()]
+    segments = [str(s) for s in seg["segment"]]
     problems = []
     seen: dict[str, int] = {}
     for i, name in enumerate(segments):
@@ -95,7 +98,7 @@ def _inputs(plan: Plan) -> _Inputs:
             dtype=np.float64, na_value=np.nan
         )
 
-    by_name = seg.set_index(seg["segment"].astype("string").str.strip())
+    by_name = seg.set_index(seg["segment"].astype("string"))
     return _Inputs(
         segments=segments,
         channels=channels,

@@ -234,3 +234,39 @@ def test_log_rows_that_do_not_count() -> None:
     # and missing date: ignored.
     r = compute(replace(plan, log=log))
     assert cell(r.actuals, "actual", channel="Marketing", month=1) == 1
+
+
+def test_unnamed_segment_rows_are_ignored_and_names_are_not_trimmed() -> None:
+    from dataclasses import replace
+
+    plan = parse_plan(plan_dict())
+    segments = pd.DataFrame(
+        {
+            "segment": pd.array(["North", "", None], dtype="string"),
+            "avg_price": pd.array([10000, 5, 5], dtype="Float64"),
+            "marketing_share": pd.array([0.6, 0.5, 0.5], dtype="Float64"),
+        }
+    )
+    log = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2027-01-03", "2027-01-03"]),
+            "segment": ["North", " North"],  # a formula would not trim " North" either
+            "channel": ["Marketing", "Marketing"],
+            "leads": [2.0, 50.0],
+        }
+    )
+    r = compute(replace(plan, segments=segments, log=log))
+    assert r.sla["segment"].unique().tolist() == ["North"]
+    assert leads(r, "North", "Marketing", 1) == 120
+    assert cell(r.actuals, "actual", channel="Marketing", month=1) == 2
+
+
+def test_names_repeating_ignoring_case_are_refused() -> None:
+    from dataclasses import replace
+
+    from sla_workbook import PlanError
+
+    plan = parse_plan(plan_dict())
+    twice = pd.concat([plan.segments, plan.segments.assign(segment="NORTH")], ignore_index=True)
+    with pytest.raises(PlanError, match="appears twice"):
+        compute(replace(plan, segments=twice))
