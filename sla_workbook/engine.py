@@ -75,10 +75,10 @@ def _inputs(plan: Plan) -> _Inputs:
             problems.append(f"segment {name!r} appears twice (names match ignoring case)")
         seen.setdefault(_key(name), i)
     channels = [str(c) for c in plan.channels["channel"]]
-    teams = [str(t).lower() for t in plan.channels["team"]]
+    # A channel whose team is missing or unknown gets blank outputs, as in the workbook.
+    teams = [str(t).lower() if isinstance(t, str) else "" for t in plan.channels["team"]]
     if len({_key(c) for c in channels}) != len(channels):
         problems.append("channel names must be unique (ignoring case)")
-    problems += [f"channel team {t!r} is not one of {TEAMS}" for t in teams if t not in TEAMS]
     if problems:
         raise PlanError("plan", problems)
 
@@ -111,36 +111,58 @@ def _inputs(plan: Plan) -> _Inputs:
     )
 
 
-def _mix_ok(mix: Arr, is_mkt: Mask) -> Mask:
-    """N x K: the channel's mix is valid and its team's mixes sum to 1 (to 6 digits)."""
+def team_masks(teams: list[str]) -> dict[str, Mask]:
+    """Per team, which of the K channels it owns."""
+    return {team: np.array([t == team for t in teams], dtype=bool) for team in TEAMS}
+
+
+def mix_ok(mix: Arr, teams: list[str]) -> dict[str, Mask]:
+    """Per team, N booleans: all its channels' mixes are in [0, 1] and sum to 1 (6 digits).
+
+    Public to the package because the workbook shows this check per segment row,
+    named or not, and its cached values must come from here.
+    """
     valid = _between(mix, 0.0, 1.0)
-    ok = np.zeros_like(valid)
-    for team_mask in (is_mkt, ~is_mkt):
-        if not team_mask.any():
-            continue
-        all_valid = valid[:, team_mask].all(axis=1)
-        total = np.where(valid[:, team_mask], mix[:, team_mask], 0.0).sum(axis=1)
-        sums_to_one = excel_round(total, 6) == 1.0
-        ok[:, team_mask] = (all_valid & sums_to_one)[:, None]
-    return ok
+    out: dict[str, Mask] = {}
+    for team, mask in team_masks(teams).items():
+        all_valid = valid[:, mask].all(axis=1)
+        total = np.where(valid[:, mask], mix[:, mask], 0.0).sum(axis=1)
+        out[team] = all_valid & (excel_round(total, 6) == 1.0)
+    return out
+
+
+def sales_share(mshare: Arr) -> Arr:
+    """1 - M where M is a valid share, else blank."""
+    with np.errstate(invalid="ignore"):
+        return np.where(_between(mshare, 0.0, 1.0), 1.0 - mshare, np.nan)
+
+
+def revenue_share(mshare: Arr, mix: Arr, teams: list[str]) -> Arr:
+    """N x K: the share of the segment's revenue the channel sources, S * W, or blank."""
+    ss = sales_share(mshare)
+    ok = mix_ok(mix, teams)
+    masks = team_masks(teams)
+    out = np.full(mix.shape, np.nan)
+    with np.errstate(invalid="ignore"):
+        valid_m = np.isfinite(ss)[:, None]
+        mkt = valid_m & ok["marketing"][:, None] & masks["marketing"][None, :]
+        sal = valid_m & ok["sales"][:, None] & masks["sales"][None, :]
+        out = np.where(mkt, mshare[:, None] * mix, out)
+        out = np.where(sal, ss[:, None] * mix, out)
+    return out
 
 
 def compute(plan: Plan) -> SlaResult:
     """Compute the SLA, the lead values, the actuals and the tracker for a plan."""
     x = _inputs(plan)
-    is_mkt = np.array([t == "marketing" for t in x.teams], dtype=bool)
-
     t_ok = _between(x.target, 0.0, np.inf)
     p_ok = _between(x.price, 0.0, np.inf, low_open=True)
-    m_ok = _between(x.mshare, 0.0, 1.0)
     r_ok = _between(x.rate, 0.0, 1.0, low_open=True)
-    w_ok = _mix_ok(x.mix, is_mkt)
+    share = revenue_share(x.mshare, x.mix, x.teams)  # N x K, blank where M or W is unusable
 
-    share = np.where(is_mkt[None, :], x.mshare[:, None], 1.0 - x.mshare[:, None])  # N x K
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        revenue = x.target[:, None, :] * share[:, :, None] * x.mix[:, :, None]  # N x K x 12
-        rev_ok = t_ok[:, None, :] & (m_ok[:, None] & w_ok)[:, :, None]
-        revenue = np.where(rev_ok, revenue, np.nan)
+        # Rev = T * (S * W): the workbook keeps S * W in a helper column, so same order here.
+        revenue = np.where(t_ok[:, None, :], x.target[:, None, :] * share[:, :, None], np.nan)
         customers = np.where(p_ok[:, None, None], revenue / x.price[:, None, None], np.nan)
         needed = np.where(r_ok[:, :, None], customers / x.rate[:, :, None], np.nan)
         leads = excel_roundup(excel_round(needed, 6), 0)
@@ -148,20 +170,34 @@ def compute(plan: Plan) -> SlaResult:
 
     year = plan.year if _valid_year(plan.year) else None
     counted = _counted_log(plan, x, year)
-    actual = _actuals(counted, len(x.segments), len(x.channels), year)
+    actual = _actuals(counted, len(x.segments), len(x.channels))
     with np.errstate(invalid="ignore", divide="ignore"):
         attainment = np.where(leads > 0, actual / leads, np.nan)
 
     month, asof = _resolve_track(plan, counted, year)
-    tracker = _tracker(counted, leads, x, is_mkt, month, asof)
+    tracker = _tracker(counted, leads, x, month, asof)
+    ok = mix_ok(x.mix, x.teams)
+    import pandas as pd
+
+    seg_frame = pd.DataFrame(
+        {
+            "segment": _keys(x)["segment"],
+            "sales_share": _nullable(sales_share(x.mshare)),
+            "mix_ok_marketing": ok["marketing"],
+            "mix_ok_sales": ok["sales"],
+        }
+    )
     return SlaResult(
         plan=plan,
         sla=_cube_frame(x, {"revenue": revenue, "customers": customers, "leads": leads}),
-        lead_value=_grid_frame(x, {"lead_value": lead_value}),
+        lead_value=_grid_frame(x, {"revenue_share": share, "lead_value": lead_value}),
         actuals=_cube_frame(x, {"actual": actual, "attainment": attainment}),
         tracker=tracker,
         track_month=month,
         track_asof=asof,
+        segments=seg_frame,
+        daily=_daily(counted, tracker, month, asof),
+        log_status=_log_status(plan, counted),
     )
 
 
@@ -191,6 +227,7 @@ def _counted_log(plan: Plan, x: _Inputs, year: int | None) -> pd.DataFrame:
         )
     return pd.DataFrame(
         {
+            "row": np.flatnonzero(ok),
             "date": dates[ok].dt.normalize().to_numpy(),
             "month": dates[ok].dt.month.to_numpy(dtype=np.int64),
             "day": dates[ok].dt.day.to_numpy(dtype=np.int64),
@@ -201,9 +238,7 @@ def _counted_log(plan: Plan, x: _Inputs, year: int | None) -> pd.DataFrame:
     )
 
 
-def _actuals(counted: pd.DataFrame, n: int, k: int, year: int | None) -> Arr:
-    if year is None:
-        return np.full((n, k, 12), np.nan)
+def _actuals(counted: pd.DataFrame, n: int, k: int) -> Arr:
     flat = (counted["s"] * k + counted["c"]) * 12 + counted["month"] - 1
     sums = np.bincount(flat.to_numpy(), weights=counted["leads"].to_numpy(), minlength=n * k * 12)
     return sums.reshape(n, k, 12).astype(np.float64)
@@ -229,7 +264,6 @@ def _tracker(
     counted: pd.DataFrame,
     leads: Arr,
     x: _Inputs,
-    is_mkt: Mask,
     month: int | None,
     asof: dt.date | None,
 ) -> pd.DataFrame:
@@ -243,8 +277,9 @@ def _tracker(
     if month is not None and asof is not None:
         rows = counted[(counted["month"] == month) & (counted["day"] <= asof.day)]
         mtd_c = np.bincount(rows["c"].to_numpy(), weights=rows["leads"].to_numpy(), minlength=k)
-    team_sla = np.array([sla_c[is_mkt].sum(), sla_c[~is_mkt].sum()])
-    team_mtd = np.array([mtd_c[is_mkt].sum(), mtd_c[~is_mkt].sum()])
+    masks = team_masks(x.teams)
+    team_sla = np.array([sla_c[masks[t]].sum() for t in TEAMS])
+    team_mtd = np.array([mtd_c[masks[t]].sum() for t in TEAMS])
     sla = np.concatenate([sla_c, team_sla])
     mtd = np.concatenate([mtd_c, team_mtd])
     if month is not None and asof is not None:
@@ -260,7 +295,9 @@ def _tracker(
         {
             "level": pd.Categorical(["channel"] * k + ["team"] * 2, categories=["channel", "team"]),
             "name": pd.array(x.channels + list(TEAMS), dtype="string"),
-            "team": pd.Categorical(x.teams + list(TEAMS), categories=list(TEAMS)),
+            "team": pd.Categorical(
+                [t if t in TEAMS else None for t in x.teams] + list(TEAMS), categories=list(TEAMS)
+            ),
             "sla": _nullable(sla),
             "mtd": _nullable(mtd),
             "plan_to_date": _nullable(plan_mtd),
@@ -284,7 +321,9 @@ def _keys(x: _Inputs) -> dict[str, object]:
     return {
         "segment": pd.Categorical(x.segments, categories=x.segments),
         "channel": pd.Categorical(x.channels, categories=x.channels),
-        "team": pd.Categorical(x.teams, categories=list(TEAMS)),
+        "team": pd.Categorical(
+            [t if t in TEAMS else None for t in x.teams], categories=list(TEAMS)
+        ),
     }
 
 
@@ -326,3 +365,62 @@ def _cube_frame(x: _Inputs, values: dict[str, Arr]) -> pd.DataFrame:
     for name, arr in values.items():
         frame[name] = _nullable(arr)
     return frame
+
+
+def _daily(
+    counted: pd.DataFrame, tracker: pd.DataFrame, month: int | None, asof: dt.date | None
+) -> pd.DataFrame:
+    """Days 1..31 of the tracked month: cumulative plan and cumulative actual leads.
+
+    Plan = month SLA (all channels) * MIN(day, days in month) / days in month, flat after
+    the month's last day; actual = leads logged up to the day, through the as-of day only.
+    """
+    import pandas as pd
+
+    days = np.arange(1, 32, dtype=np.float64)
+    plan = actual = np.full(31, np.nan)
+    if month is not None and asof is not None:
+        n_days = calendar.monthrange(asof.year, month)[1]
+        total = float(
+            np.nansum(
+                tracker.loc[tracker["level"] == "channel", "sla"].to_numpy(
+                    dtype=np.float64, na_value=np.nan
+                )
+            )
+        )
+        plan = total * np.minimum(days, n_days) / n_days
+        rows = counted[counted["month"] == month]
+        per_day = np.bincount(
+            rows["day"].to_numpy(), weights=rows["leads"].to_numpy(), minlength=32
+        )[1:32]
+        actual = np.where(days <= asof.day, np.cumsum(per_day), np.nan)
+    return pd.DataFrame(
+        {
+            "day": pd.array(np.arange(1, 32), dtype="Int8"),
+            "plan": _nullable(plan),
+            "actual": _nullable(actual),
+        }
+    )
+
+
+def _log_status(plan: Plan, counted: pd.DataFrame) -> pd.DataFrame:
+    """Per log row (same order as plan.log): does it count, and where (0-based s, c; month)."""
+    import pandas as pd
+
+    n = len(plan.log)
+    status = pd.DataFrame(
+        {
+            "counted": np.zeros(n, dtype=bool),
+            "segment_no": pd.array([None] * n, dtype="Int64"),
+            "channel_no": pd.array([None] * n, dtype="Int64"),
+            "month": pd.array([None] * n, dtype="Int64"),
+            "day": pd.array([None] * n, dtype="Int64"),
+        }
+    )
+    rows = counted["row"].to_numpy()
+    status.loc[rows, "counted"] = True
+    status.loc[rows, "segment_no"] = counted["s"].to_numpy()
+    status.loc[rows, "channel_no"] = counted["c"].to_numpy()
+    status.loc[rows, "month"] = counted["month"].to_numpy()
+    status.loc[rows, "day"] = counted["day"].to_numpy()
+    return status

@@ -81,11 +81,14 @@ class SlaResult:
 
     - ``sla``: segment, channel, team, month, revenue, customers, leads.
       Rows are segment-major, then channel, then month: the workbook's row order.
-    - ``lead_value``: segment, channel, team, lead_value.
+    - ``lead_value``: segment, channel, team, revenue_share (S * W), lead_value.
     - ``actuals``: segment, channel, team, month, actual, attainment.
     - ``tracker``: level ("channel" or "team"), name, team, sla, mtd, plan_to_date,
       pace, projected; one row per channel, then one per team.
     - ``track_month`` / ``track_asof``: the tracked month and the resolved as-of date.
+    - ``segments``: segment, sales_share, mix_ok_marketing, mix_ok_sales (the checks).
+    - ``daily``: day (1..31), plan and actual cumulative leads of the tracked month.
+    - ``log_status``: per log row: counted, segment_no, channel_no, month, day.
     """
 
     plan: Plan
@@ -95,6 +98,9 @@ class SlaResult:
     tracker: pd.DataFrame
     track_month: int | None
     track_asof: dt.date | None
+    segments: pd.DataFrame
+    daily: pd.DataFrame
+    log_status: pd.DataFrame
 
     def leads_wide(self) -> pd.DataFrame:
         """Leads as segment x channel rows, columns 1..12 and ``year`` (blanks sum as 0)."""

@@ -1,0 +1,225 @@
+"""Where every block of the workbook sits: the one registry generator, reader and validator share.
+
+A block is a rectangle with a workbook-scope defined name (``your_targets``), a sheet
+role (targets or SLA), a position and a kind (input, output or helper). Positions
+depend only on the shape (N segment rows, K channels, C log rows), so a workbook's
+layout can be rebuilt from its metadata and cross-checked against its defined names.
+All coordinates are zero-based (row, col), as XlsxWriter takes them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["input", "output", "helper"]
+Role = Literal["targets", "sla"]
+
+MAX_SEGMENTS = 1000
+MAX_CHANNELS = 20
+MAX_LOG_ROWS = 100_000
+
+
+def col_letter(col: int) -> str:
+    name = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def cell_ref(row: int, col: int, *, abs_row: bool = False, abs_col: bool = False) -> str:
+    return f"{'$' if abs_col else ''}{col_letter(col)}{'$' if abs_row else ''}{row + 1}"
+
+
+@dataclass(frozen=True)
+class Block:
+    """A named rectangle of cells."""
+
+    name: str  # without prefix: "targets"
+    role: Role
+    row: int
+    col: int
+    nrows: int
+    ncols: int
+    kind: Kind
+
+    def cell(self, i: int = 0, j: int = 0) -> tuple[int, int]:
+        return self.row + i, self.col + j
+
+    def ref(self, i: int = 0, j: int = 0, **absolute: bool) -> str:
+        return cell_ref(self.row + i, self.col + j, **absolute)
+
+    def range_ref(self) -> str:
+        """Absolute A1 range of the whole block ($A$1:$B$2)."""
+        first = cell_ref(self.row, self.col, abs_row=True, abs_col=True)
+        last = cell_ref(
+            self.row + self.nrows - 1, self.col + self.ncols - 1, abs_row=True, abs_col=True
+        )
+        return first if (self.nrows, self.ncols) == (1, 1) else f"{first}:{last}"
+
+    def column_ref(self, j: int) -> str:
+        """Absolute range of one column of the block."""
+        top = cell_ref(self.row, self.col + j, abs_row=True, abs_col=True)
+        bottom = cell_ref(self.row + self.nrows - 1, self.col + j, abs_row=True, abs_col=True)
+        return f"{top}:{bottom}"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Every block of one pair of sheets (targets + SLA) for N segments, K channels, C log rows."""
+
+    n: int
+    k: int
+    c: int
+    blocks: dict[str, Block]
+    # Fixed cells that are not public blocks (labels, helper rows), by purpose.
+    marks: dict[str, tuple[int, int]]
+
+    def __getitem__(self, name: str) -> Block:
+        return self.blocks[name]
+
+    def public(self) -> list[Block]:
+        return [b for b in self.blocks.values() if b.kind != "helper"]
+
+
+# Rows of the targets sheet
+T_YEAR = (3, 1)
+T_HEADER = 5
+T_FIRST = 6
+
+# Rows and columns of the SLA sheet
+S_CHANNEL_ROW = 4
+S_TEAM_ROW = 5
+S_ASSUME_HEADER = 8  # group headers; detail headers on the next row
+S_ASSUME_FIRST = 10
+TRACK_ROWS = ("sla", "mtd", "plan_to_date", "pace", "projected")
+
+
+def build_layout(n: int, k: int, c: int) -> Layout:
+    """The layout for a shape; raise ValueError outside the supported sizes."""
+    if not 1 <= n <= MAX_SEGMENTS:
+        raise ValueError(f"segment rows must be 1..{MAX_SEGMENTS}, got {n}")
+    if not 2 <= k <= MAX_CHANNELS:
+        raise ValueError(f"channels must be 2..{MAX_CHANNELS}, got {k}")
+    if not 1 <= c <= MAX_LOG_ROWS:
+        raise ValueError(f"log rows must be 1..{MAX_LOG_ROWS}, got {c}")
+    b: dict[str, Block] = {}
+    marks: dict[str, tuple[int, int]] = {}
+
+    def add(name: str, role: Role, row: int, col: int, nr: int, nc: int, kind: Kind) -> Block:
+        b[name] = Block(name, role, row, col, nr, nc, kind)
+        return b[name]
+
+    # Targets sheet: year, then segments x 12 months, year total column, total row.
+    add("year", "targets", *T_YEAR, 1, 1, "input")
+    add("segments", "targets", T_FIRST, 0, n, 1, "input")
+    add("targets", "targets", T_FIRST, 1, n, 12, "input")
+    add("target_row_total", "targets", T_FIRST, 13, n, 1, "helper")
+    add("target_month_total", "targets", T_FIRST + n, 1, 1, 13, "helper")
+
+    # SLA sheet, top: the channels and their teams.
+    add("channels", "sla", S_CHANNEL_ROW, 1, 1, k, "input")
+    add("channel_team", "sla", S_TEAM_ROW, 1, 1, k, "input")
+
+    # Assumptions: one row per segment.
+    r = S_ASSUME_FIRST
+    add("assume_segment", "sla", r, 0, n, 1, "helper")
+    add("avg_price", "sla", r, 1, n, 1, "input")
+    add("marketing_share", "sla", r, 2, n, 1, "input")
+    add("sales_share", "sla", r, 3, n, 1, "helper")
+    add("close_rate", "sla", r, 4, n, k, "input")
+    add("channel_mix", "sla", r, 4 + k, n, k, "input")
+    add("revenue_share", "sla", r, 4 + 2 * k, n, k, "helper")
+    add("lead_value", "sla", r, 4 + 3 * k, n, k, "output")
+    add("mix_ok", "sla", r, 4 + 4 * k, n, 2, "helper")
+    assume_width = 4 + 4 * k + 2
+
+    # Stacked N*K-row tables: leads, revenue, actuals, attainment. Columns: segment,
+    # channel, team, 12 months, year; helper columns: channel number, tracked month.
+    rows = n * k
+
+    def table(key: str, start: int, kind: Kind, totals: bool) -> int:
+        marks[f"{key}_header"] = (start, 0)
+        first = start + 1
+        add(f"{key}_keys", "sla", first, 0, rows, 3, "helper")
+        add(key, "sla", first, 3, rows, 12, kind)
+        add(f"{key}_year", "sla", first, 15, rows, 1, "helper")
+        end = first + rows
+        if totals:
+            add(f"{key}_team_total", "sla", end, 3, 2, 13, "helper")
+            add(f"{key}_total", "sla", end + 2, 3, 1, 13, "helper")
+            end += 3
+        return end + 2
+
+    r = S_ASSUME_FIRST + n + 2
+    marks["sla_section"] = (r, 0)
+    nxt = table("sla_leads", r + 1, "output", True)
+    add("sla_channel_no", "sla", r + 2, 16, rows, 1, "helper")
+    add("sla_tracked", "sla", r + 2, 17, rows, 1, "helper")
+    marks["revenue_section"] = (nxt, 0)
+    nxt = table("sla_revenue", nxt + 1, "output", True)
+    marks["actual_section"] = (nxt, 0)
+    nxt = table("actual_leads", nxt + 1, "output", True)
+    marks["attainment_section"] = (nxt, 0)
+    nxt = table("attainment", nxt + 1, "output", False)
+
+    # Tracker: month and as-of inputs, resolved date, then K channel + 2 team columns.
+    marks["tracker_section"] = (nxt, 0)
+    add("track_month", "sla", nxt + 1, 1, 1, 1, "input")
+    add("track_asof", "sla", nxt + 2, 1, 1, 1, "input")
+    add("track_date", "sla", nxt + 3, 1, 1, 1, "helper")  # resolved as-of date
+    add("track_days", "sla", nxt + 4, 1, 1, 1, "helper")  # days in the month
+    add("track_ok", "sla", nxt + 5, 1, 1, 1, "helper")  # year and month are usable
+    head = nxt + 7
+    marks["tracker_header"] = (head, 0)
+    for i, key in enumerate(TRACK_ROWS):
+        public = key != "sla"
+        name = {
+            "mtd": "track_mtd",
+            "plan_to_date": "track_plan_mtd",
+            "pace": "track_pace",
+            "projected": "track_projected",
+            "sla": "track_sla",
+        }[key]
+        add(name, "sla", head + 1 + i, 1, 1, k, "output" if public else "helper")
+        add(f"{name}_team", "sla", head + 1 + i, 1 + k, 1, 2, "helper")
+    nxt = head + 1 + len(TRACK_ROWS) + 2
+
+    # Daily data for the tracked-month chart: day, cumulative plan, cumulative actual.
+    marks["daily_section"] = (nxt, 0)
+    add("daily", "sla", nxt + 2, 0, 31, 3, "helper")
+    marks["chart_monthly"] = (nxt + 35, 0)
+    bottom = nxt + 35 + 20
+
+    # The lead log sits to the right of everything, from the channels row down.
+    log_col = max(assume_width, 18) + 1
+    marks["log_section"] = (S_CHANNEL_ROW - 2, log_col)
+    add("log_date", "sla", S_CHANNEL_ROW, log_col, c, 1, "input")
+    add("log_segment", "sla", S_CHANNEL_ROW, log_col + 1, c, 1, "input")
+    add("log_channel", "sla", S_CHANNEL_ROW, log_col + 2, c, 1, "input")
+    add("log_leads", "sla", S_CHANNEL_ROW, log_col + 3, c, 1, "input")
+    add("log_key", "sla", S_CHANNEL_ROW, log_col + 4, c, 1, "helper")
+    add("log_track_channel", "sla", S_CHANNEL_ROW, log_col + 5, c, 1, "helper")
+    add("log_track_day", "sla", S_CHANNEL_ROW, log_col + 6, c, 1, "helper")
+    marks["bottom"] = (bottom, 0)
+    return Layout(n=n, k=k, c=c, blocks=b, marks=marks)
+
+
+# Public defined names (docs/workbook.md): block name -> kept as is, prefixed ex_/your_.
+PUBLIC_NAMES = (
+    "year", "segments", "targets", "avg_price", "marketing_share", "channels", "channel_team",
+    "close_rate", "channel_mix", "log_date", "log_segment", "log_channel", "log_leads",
+    "track_month", "track_asof", "lead_value", "sla_revenue", "sla_leads", "sla_total",
+    "actual_leads", "attainment", "track_mtd", "track_plan_mtd", "track_pace",
+    "track_projected",
+)  # fmt: skip
+
+
+def public_block(layout: Layout, name: str) -> Block:
+    """The block behind a public defined name (``sla_total`` is the leads grand-total row)."""
+    if name == "sla_total":
+        total = layout["sla_leads_total"]
+        return Block("sla_total", "sla", total.row, total.col, 1, 12, "output")
+    return layout[name]

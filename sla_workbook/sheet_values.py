@@ -1,0 +1,209 @@
+"""Engine frames -> the value of every block's cells, as the spreadsheet will hold them.
+
+Inputs are written as values; formula cells get these as cached results, so the file
+shows the right numbers before any recalculation (LibreOffice trusts cached values
+of files that say they come from Excel; previews and mobile apps never recalculate).
+Every number comes from the engine; the totals here are plain sums of engine numbers,
+exactly what the SUM/SUMIF formulas do. Blank is "" (an empty-text formula result).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from . import engine
+from .layout import Layout
+from .model import TEAMS, Plan, SlaResult
+
+Arr = npt.NDArray[np.float64]
+Grid = list[list[Any]]
+LogRow = tuple[dt.date | None, str, str, float]
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+def serial(day: dt.date) -> int:
+    return (day - EXCEL_EPOCH).days
+
+
+def _cell(v: float) -> Any:
+    return "" if np.isnan(v) else float(v)
+
+
+def _grid(arr: Arr) -> Grid:
+    return [[_cell(v) for v in row] for row in np.atleast_2d(arr)]
+
+
+@dataclass(frozen=True)
+class SheetInputs:
+    """The inputs of one sheet pair as cells: N rows (named first, then empty), K channels."""
+
+    year: int | None
+    names: list[str | None]
+    targets: Arr  # N x 12
+    price: Arr
+    mshare: Arr
+    channels: list[str]
+    teams: list[str]  # "marketing"/"sales"
+    rate: Arr  # N x K
+    mix: Arr  # N x K
+    log: list[LogRow]
+    track_month: int | None
+    track_asof: dt.date | None
+
+
+def sheet_inputs(plan: Plan, n_rows: int) -> SheetInputs:
+    """Pad a plan to N rows; a team's only channel gets a 100% mix on every row."""
+    x = engine._inputs(plan)
+    n_named = len(x.segments)
+    if n_rows < n_named:
+        raise ValueError(f"{n_named} segments do not fit in {n_rows} rows")
+
+    def pad(arr: Arr) -> Arr:
+        shape = (n_rows, *arr.shape[1:])
+        out = np.full(shape, np.nan)
+        out[:n_named] = arr
+        return out
+
+    mix = pad(x.mix)
+    for mask in engine.team_masks(x.teams).values():
+        if mask.sum() == 1:
+            col = int(np.flatnonzero(mask)[0])
+            mix[n_named:, col] = 1.0
+    log = [_log_row(*row) for row in plan.log.itertuples(index=False)]
+    return SheetInputs(
+        year=plan.year,
+        names=[*x.segments, *([None] * (n_rows - n_named))],
+        targets=pad(x.target),
+        price=pad(x.price),
+        mshare=pad(x.mshare),
+        channels=x.channels,
+        teams=x.teams,
+        rate=pad(x.rate),
+        mix=mix,
+        log=log,
+        track_month=plan.track_month,
+        track_asof=plan.track_asof,
+    )
+
+
+def _log_row(date: Any, segment: Any, channel: Any, leads: Any) -> LogRow:
+    import pandas as pd
+
+    day = None if pd.isna(date) else pd.Timestamp(date).date()
+    return (day, str(segment), str(channel), float(leads))
+
+
+def _cube(result: SlaResult, frame: str, column: str, n_rows: int, k: int, fill: float) -> Arr:
+    """An N*K x 12 table from a long frame; rows of unnamed segments get ``fill``."""
+    values = getattr(result, frame)[column].to_numpy(dtype=np.float64, na_value=np.nan)
+    out = np.full((n_rows * k, 12), fill)
+    out[: values.size // 12] = values.reshape(-1, 12)
+    return out
+
+
+def block_values(
+    inp: SheetInputs, result: SlaResult, layout: Layout, team_words: dict[str, str]
+) -> dict[str, Grid]:
+    """Cached values of every formula block, keyed by block name."""
+    n, k = layout.n, layout.k
+    named = np.array([name is not None for name in inp.names])
+    v: dict[str, Grid] = {}
+
+    row_sum = np.nansum(inp.targets, axis=1)
+    v["target_row_total"] = [[float(x)] for x in row_sum]
+    v["target_month_total"] = [[*map(float, np.nansum(inp.targets, axis=0)), float(row_sum.sum())]]
+
+    v["assume_segment"] = [[name if name is not None else ""] for name in inp.names]
+    v["sales_share"] = _grid(engine.sales_share(inp.mshare)[:, None])
+    ok = engine.mix_ok(inp.mix, inp.teams)
+    v["mix_ok"] = [[bool(a), bool(b)] for a, b in zip(ok["marketing"], ok["sales"], strict=True)]
+    share = engine.revenue_share(inp.mshare, inp.mix, inp.teams)
+    v["revenue_share"] = _grid(np.where(named[:, None], share, np.nan))
+    lead_value = np.full((n, k), np.nan)
+    lv = result.lead_value["lead_value"].to_numpy(dtype=np.float64, na_value=np.nan)
+    lead_value[: lv.size // k] = lv.reshape(-1, k)
+    v["lead_value"] = _grid(lead_value)
+
+    tables = {
+        "sla_leads": _cube(result, "sla", "leads", n, k, np.nan),
+        "sla_revenue": _cube(result, "sla", "revenue", n, k, np.nan),
+        "actual_leads": _cube(result, "actuals", "actual", n, k, 0.0),
+        "attainment": _cube(result, "actuals", "attainment", n, k, np.nan),
+    }
+    row_team = [inp.teams[r % k] for r in range(n * k)]
+    for key, arr in tables.items():
+        v[key] = _grid(arr)
+        year = np.nansum(arr, axis=1)
+        v[f"{key}_year"] = [[float(x)] for x in year]
+        with_year = np.column_stack([np.nan_to_num(arr), year])
+        if key != "attainment":
+            v[f"{key}_team_total"] = [
+                [float(x) for x in with_year[[t == team for t in row_team]].sum(axis=0)]
+                for team in TEAMS
+            ]
+            v[f"{key}_total"] = [[float(x) for x in with_year.sum(axis=0)]]
+    keys = [
+        [v["assume_segment"][r // k][0], inp.channels[r % k], team_words.get(inp.teams[r % k], "")]
+        for r in range(n * k)
+    ]
+    for key in tables:
+        v[f"{key}_keys"] = keys
+    v["sla_channel_no"] = [[float(r % k + 1)] for r in range(n * k)]
+    month = result.track_month
+    leads = tables["sla_leads"]
+    v["sla_tracked"] = [[_cell(leads[r, month - 1]) if month else ""] for r in range(n * k)]
+
+    v["track_ok"] = [[month is not None]]
+    asof = result.track_asof
+    v["track_date"] = [[float(serial(asof)) if asof else ""]]
+    days = _days_in_month(asof) if asof else None
+    v["track_days"] = [[float(days) if days else ""]]
+    tr = result.tracker
+    for key, name in (("sla", "track_sla"), ("mtd", "track_mtd"),
+                      ("plan_to_date", "track_plan_mtd"), ("pace", "track_pace"),
+                      ("projected", "track_projected")):  # fmt: skip
+        row = tr[key].to_numpy(dtype=np.float64, na_value=np.nan)
+        v[name] = [[_cell(x) for x in row[:k]]]
+        v[f"{name}_team"] = [[_cell(x) for x in row[k:]]]
+    daily = result.daily
+    v["daily"] = [
+        [float(d), _cell(p), _cell(a)]
+        for d, p, a in zip(
+            range(1, 32),
+            daily["plan"].to_numpy(dtype=np.float64, na_value=np.nan),
+            daily["actual"].to_numpy(dtype=np.float64, na_value=np.nan),
+            strict=True,
+        )
+    ]
+    status: dict[str, list[Any]] = {
+        col: result.log_status[col].tolist()
+        for col in ("counted", "segment_no", "channel_no", "month", "day")
+    }
+    key_col: Grid = []
+    track_col: Grid = []
+    day_col: Grid = []
+    for i in range(layout.c):
+        if i < len(status["counted"]) and status["counted"][i]:
+            s, c = int(status["segment_no"][i]), int(status["channel_no"][i])
+            m, day = int(status["month"][i]), int(status["day"][i])
+            key_col.append([float((s * k + c) * 12 + m)])
+            tracked = month is not None and m == month
+            track_col.append([float(c + 1) if tracked else ""])
+            day_col.append([float(day) if tracked else ""])
+        else:
+            key_col.append([""])
+            track_col.append([""])
+            day_col.append([""])
+    v["log_key"], v["log_track_channel"], v["log_track_day"] = key_col, track_col, day_col
+    return v
+
+
+def _days_in_month(day: dt.date) -> int:
+    import calendar
+
+    return calendar.monthrange(day.year, day.month)[1]

@@ -1,0 +1,480 @@
+"""Puts one sheet pair (targets + SLA) into an XlsxWriter workbook.
+
+Cell positions: layout.py. Formula text: formulas.py. Cached values: sheet_values.py.
+Looks: styles.py. This module walks the blocks and writes each cell once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from .formulas import Formulas
+from .layout import (
+    PUBLIC_NAMES,
+    S_ASSUME_FIRST,
+    S_ASSUME_HEADER,
+    S_CHANNEL_ROW,
+    S_TEAM_ROW,
+    T_HEADER,
+    T_YEAR,
+    TRACK_ROWS,
+    Block,
+    Layout,
+    build_layout,
+    cell_ref,
+    public_block,
+)
+from .model import Plan, SlaResult
+from .sheet_values import SheetInputs, block_values, serial, sheet_inputs
+from .strings import strings, team_words
+from .styles import Styles
+
+
+def _q(sheet: str) -> str:
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+class _Pair:
+    def __init__(self, wb: Any, ws_t: Any, ws_s: Any, *, prefix: str, plan: Plan,
+                 result: SlaResult, n_rows: int, log_rows: int, lang: str, example: bool,
+                 currency: str, sheet_names: tuple[str, str]) -> None:  # fmt: skip
+        self.wb, self.ws_t, self.ws_s = wb, ws_t, ws_s
+        self.prefix, self.lang, self.example = prefix, lang, example
+        self.text = strings(lang)
+        self.words = team_words(lang)
+        self.label = plan.segment_label
+        self.inp: SheetInputs = sheet_inputs(plan, n_rows)
+        self.layout: Layout = build_layout(n_rows, len(self.inp.channels), log_rows)
+        self.f = Formulas(self.layout, sheet_names[0], self.words["marketing"], self.words["sales"])
+        self.values = block_values(self.inp, result, self.layout, self.words)
+        self.st = Styles(wb, currency)
+        self.currency = currency
+        self.sheet_names = sheet_names
+
+    # -- small writers ----------------------------------------------------------------
+    def ws(self, b: Block) -> Any:
+        return self.ws_t if b.role == "targets" else self.ws_s
+
+    def formula_block(self, name: str, make: Callable[[int, int], str], style: Any) -> None:
+        b = self.layout[name]
+        ws, vals = self.ws(b), self.values[name]
+        for i in range(b.nrows):
+            for j in range(b.ncols):
+                ws.write_formula(b.row + i, b.col + j, make(i, j), style, vals[i][j])
+
+    def input_cell(self, ws: Any, row: int, col: int, value: Any, number: str) -> None:
+        style = self.st.get("input", number)
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            ws.write_blank(row, col, None, style)
+        elif isinstance(value, str):
+            ws.write_string(row, col, value, style)  # user text is data, never a formula
+        elif isinstance(value, dt.date):
+            ws.write_number(row, col, serial(value), style)
+        else:
+            ws.write_number(row, col, float(value), style)
+
+    def input_block(self, name: str, values: list[list[Any]], number: str) -> None:
+        b = self.layout[name]
+        for i in range(b.nrows):
+            for j in range(b.ncols):
+                self.input_cell(self.ws(b), b.row + i, b.col + j, values[i][j], number)
+
+    def note(self, ws: Any, row: int, col: int, key: str) -> None:
+        text = self.text["notes"][key].format(currency=self.currency, label=self.label.lower())
+        ws.write_comment(row, col, text, {"x_scale": 2, "y_scale": 1.3, "font_size": 9})
+
+    def define_names(self) -> None:
+        for name in PUBLIC_NAMES:
+            b = public_block(self.layout, name)
+            sheet = self.sheet_names[0 if b.role == "targets" else 1]
+            self.wb.define_name(f"{self.prefix}{name}", f"={_q(sheet)}!{b.range_ref()}")
+
+    def write(self) -> None:
+        self.write_targets()
+        self.write_sla_top()
+        self.write_tables()
+        self.write_tracker()
+        self.write_log()
+        self.write_charts()
+        self.define_names()
+        for ws in (self.ws_t, self.ws_s):
+            ws.protect("", {"format_columns": True, "format_rows": True})
+            ws.set_landscape()
+            ws.fit_to_pages(1, 0)
+            ws.set_paper(9)
+            ws.hide_gridlines(0)
+
+    # -- targets sheet ----------------------------------------------------------------
+    def write_targets(self) -> None:
+        ws, st, tx = self.ws_t, self.st, self.text
+        ws.write_string(0, 0, tx["targets_title"], st.get("title"))
+        ws.write_string(1, 0, tx["targets_intro"].format(label=self.label.lower()), st.get("intro"))
+        if self.example:
+            ws.write_string(2, 0, tx["example_banner"], st.get("banner"))
+        ws.write_string(T_YEAR[0], 0, tx["year"], st.get("label"))
+        self.input_cell(ws, *T_YEAR, self.inp.year, "year")
+        self.note(ws, T_YEAR[0], 0, "year")
+        head = st.get("header")
+        ws.write_string(T_HEADER, 0, self.label, head)
+        for m, name in enumerate(tx["months"]):
+            ws.write_string(T_HEADER, 1 + m, name, head)
+        ws.write_string(T_HEADER, 13, tx["year_total"], head)
+        self.note(ws, T_HEADER, 0, "segments")
+        self.note(ws, T_HEADER, 1, "targets")
+        n = self.layout.n
+        self.input_block("segments", [[name] for name in self.inp.names], "text")
+        self.input_block("targets", self.inp.targets.tolist(), "money")
+        self.formula_block("target_row_total", lambda i, j: self.f.target_row_total(i),
+                           st.get("output", "money"))  # fmt: skip
+        ws.write_string(T_HEADER + 1 + n, 0, tx["total"], st.get("total"))
+        self.formula_block("target_month_total", lambda i, j: self.f.target_month_total(j),
+                           st.get("total", "money"))  # fmt: skip
+        ws.set_column(0, 0, 24)
+        ws.set_column(1, 13, 12)
+        ws.freeze_panes(T_HEADER + 1, 1)
+        ws.repeat_rows(T_HEADER)
+        self.validate_targets()
+
+    def validate_targets(self) -> None:
+        ws, lay = self.ws_t, self.layout
+        y = lay["year"]
+        ws.data_validation(y.row, y.col, y.row, y.col, {
+            "validate": "integer", "criteria": "between", "minimum": 1900, "maximum": 9999,
+            "error_title": "Year", "error_message": "A year such as 2027."})  # fmt: skip
+        s = lay["segments"]
+        ws.data_validation(s.row, s.col, s.row + s.nrows - 1, s.col, {
+            "validate": "length", "criteria": "between", "minimum": 1, "maximum": 100,
+            "error_message": "A name of 1 to 100 characters."})  # fmt: skip
+        t = lay["targets"]
+        ws.data_validation(t.row, t.col, t.row + t.nrows - 1, t.col + 11, {
+            "validate": "decimal", "criteria": ">=", "value": 0,
+            "error_message": "A revenue amount of 0 or more."})  # fmt: skip
+
+    # -- SLA sheet: channels and assumptions ------------------------------------------
+    def write_sla_top(self) -> None:
+        ws, st, tx, lay, k = self.ws_s, self.st, self.text, self.layout, self.layout.k
+        ws.write_string(0, 0, tx["sla_title"], st.get("title"))
+        ws.write_string(1, 0, tx["sla_intro"], st.get("intro"))
+        if self.example:
+            ws.write_string(2, 0, tx["example_banner"], st.get("banner"))
+        ws.write_string(S_CHANNEL_ROW - 1, 0, tx["channels"], st.get("section"))
+        ws.write_string(S_CHANNEL_ROW, 0, tx["channel"], st.get("label"))
+        ws.write_string(S_TEAM_ROW, 0, tx["team"], st.get("label"))
+        self.note(ws, S_CHANNEL_ROW, 0, "channels")
+        self.note(ws, S_TEAM_ROW, 0, "channel_team")
+        self.input_block("channels", [self.inp.channels], "text")
+        self.input_block("channel_team", [[self.words.get(t, "") for t in self.inp.teams]], "text")
+        ch = lay["channels"]
+        ws.data_validation(ch.row, ch.col, ch.row, ch.col + k - 1, {
+            "validate": "length", "criteria": "between", "minimum": 1, "maximum": 50,
+            "error_message": "A channel name of 1 to 50 characters."})  # fmt: skip
+        team = lay["channel_team"]
+        choices = [self.words["marketing"], self.words["sales"]]
+        ws.data_validation(team.row, team.col, team.row, team.col + k - 1,
+                           {"validate": "list", "source": choices})  # fmt: skip
+
+        title = tx["assumptions"].format(label=self.label.lower())
+        ws.write_string(S_ASSUME_HEADER - 1, 0, title, st.get("section"))
+        head = st.get("header")
+        detail = S_ASSUME_HEADER + 1
+        for col, key in ((1, "avg_price"), (2, "marketing_share"), (3, "sales_share")):
+            ws.write_string(detail, col, tx[key], head)
+            ws.write_string(S_ASSUME_HEADER, col, "", head)
+        ws.write_string(S_ASSUME_HEADER, 0, "", head)
+        ws.write_string(detail, 0, self.label, head)
+        self.note(ws, detail, 1, "avg_price")
+        self.note(ws, detail, 2, "marketing_share")
+        groups = (("close_rate", "close_rate"), ("channel_mix", "channel_mix"),
+                  ("revenue_share", "revenue_share"), ("lead_value", "lead_value"))  # fmt: skip
+        for block, key in groups:
+            b = lay[block]
+            if k > 1:
+                ws.merge_range(
+                    S_ASSUME_HEADER, b.col, S_ASSUME_HEADER, b.col + k - 1, tx[key], head
+                )
+            else:
+                ws.write_string(S_ASSUME_HEADER, b.col, tx[key], head)
+            for j in range(k):
+                src = lay["channels"].ref(0, j, abs_row=True, abs_col=True)
+                ws.write_formula(detail, b.col + j, f'=IF({src}="","",{src})', head,
+                                 self.inp.channels[j])  # fmt: skip
+        self.note(ws, detail, lay["close_rate"].col, "close_rate")
+        self.note(ws, detail, lay["channel_mix"].col, "channel_mix")
+        mo = lay["mix_ok"]
+        ws.merge_range(S_ASSUME_HEADER, mo.col, S_ASSUME_HEADER, mo.col + 1, tx["mix_check"], head)
+        ws.write_string(detail, mo.col, self.words["marketing"], head)
+        ws.write_string(detail, mo.col + 1, self.words["sales"], head)
+
+        out, f = st.get("output", "money"), self.f
+        self.formula_block("assume_segment", lambda i, j: f.assume_segment(i), st.get("label"))
+        self.input_block("avg_price", [[v] for v in self.inp.price], "money")
+        self.input_block("marketing_share", [[v] for v in self.inp.mshare], "percent")
+        self.formula_block(
+            "sales_share", lambda i, j: f.sales_share(i), st.get("output", "percent")
+        )
+        self.input_block("close_rate", self.inp.rate.tolist(), "percent")
+        self.input_block("channel_mix", self.inp.mix.tolist(), "percent")
+        self.formula_block("revenue_share", f.revenue_share, st.get("output", "percent"))
+        self.formula_block("lead_value", f.lead_value, out)
+        self.formula_block("mix_ok", f.mix_ok, st.get("helper"))
+        n = lay.n
+        first = S_ASSUME_FIRST
+        ws.data_validation(first, 1, first + n - 1, 1, {
+            "validate": "decimal", "criteria": ">", "value": 0,
+            "error_message": "An average deal size above 0."})  # fmt: skip
+        for block, message in (("marketing_share", "A share from 0% to 100%."),
+                               ("channel_mix", "A share from 0% to 100%.")):  # fmt: skip
+            b = lay[block]
+            ws.data_validation(b.row, b.col, b.row + n - 1, b.col + b.ncols - 1, {
+                "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,
+                "error_message": message})  # fmt: skip
+        cr = lay["close_rate"]
+        ws.data_validation(cr.row, cr.col, cr.row + n - 1, cr.col + k - 1, {
+            "validate": "decimal", "criteria": "between", "minimum": 0.000001, "maximum": 1,
+            "error_message": "A close rate above 0% and at most 100%."})  # fmt: skip
+        ws.set_column(0, 0, 24)
+        ws.set_column(1, 3, 13)
+        ws.set_column(4, 4 + 4 * k + 1, 11)
+        ws.freeze_panes(0, 1)
+
+    # -- SLA sheet: the four N*K tables ----------------------------------------------
+    def write_tables(self) -> None:
+        ws, st, tx, lay, f = self.ws_s, self.st, self.text, self.layout, self.f
+        sections = (
+            ("sla_leads", "sla_section", "leads", f.sla_leads, True),
+            ("sla_revenue", "revenue_section", "money", f.sla_revenue, True),
+            ("actual_leads", "actual_section", "leads", f.actual_leads, True),
+            ("attainment", "attainment_section", "percent", f.attainment, False),
+        )
+        head = st.get("header")
+        for table, title, number, make, totals in sections:
+            sec = lay.marks[title.replace("sla_section", "sla_section")]
+            ws.write_string(*sec, tx[title], st.get("section"))
+            hrow = lay.marks[f"{table}_header"][0]
+            labels = [self.label, tx["channel"], tx["team"], *tx["months"], tx["year_total"]]
+            for j, label in enumerate(labels):
+                ws.write_string(hrow, j, label, head)
+            self.formula_block(f"{table}_keys", f.table_key, st.get("output"))
+            self.formula_block(table, make, st.get("output", number))
+            year_number = "leads" if number == "percent" else number
+            self.formula_block(f"{table}_year", partial(_row_year, f, table),
+                               st.get("total", year_number))  # fmt: skip
+            if totals:
+                tt = lay[f"{table}_team_total"]
+                for t, team in enumerate(("marketing", "sales")):
+                    label = tx["total_team"].format(team=self.words[team])
+                    ws.write_string(tt.row + t, 0, label, st.get("total"))
+                    ws.write_blank(tt.row + t, 1, None, st.get("total"))
+                    ws.write_blank(tt.row + t, 2, None, st.get("total"))
+                self.formula_block(f"{table}_team_total", partial(f.team_total, table),
+                                   st.get("total", number))  # fmt: skip
+                gt = lay[f"{table}_total"]
+                for j in range(3):
+                    ws.write_string(gt.row, j, tx["total"] if j == 0 else "", st.get("total"))
+                self.formula_block(f"{table}_total", partial(_grand_total, f, table),
+                                   st.get("total", number))  # fmt: skip
+        hrow = lay.marks["sla_leads_header"][0]
+        ws.write_string(hrow, 16, tx["channel_no"], st.get("helper"))
+        ws.write_string(hrow, 17, tx["tracked_month"], st.get("helper"))
+        b = lay["sla_channel_no"]
+        for i in range(b.nrows):
+            ws.write_number(b.row + i, b.col, self.values["sla_channel_no"][i][0], st.get("helper"))
+        self.formula_block("sla_tracked", lambda i, j: f.sla_tracked(i), st.get("helper"))
+        self.traffic_lights(lay["attainment"])
+
+    def traffic_lights(self, b: Block) -> None:
+        """Below 80% red, 80-100% amber, 100%+ green; blanks stay plain."""
+        first = b.ref(0, 0)
+        last_row, last_col = b.row + b.nrows - 1, b.col + b.ncols - 1
+        rules = (
+            (f"AND(ISNUMBER({first}),{first}<0.8)", "#FFC7CE", "#9C0006"),
+            (f"AND(ISNUMBER({first}),{first}>=0.8,{first}<1)", "#FFEB9C", "#9C5700"),
+            (f"AND(ISNUMBER({first}),{first}>=1)", "#C6EFCE", "#006100"),
+        )
+        for criteria, fill, font in rules:
+            fmt = self.wb.add_format({"bg_color": fill, "font_color": font})
+            self.ws_s.conditional_format(b.row, b.col, last_row, last_col,
+                                         {"type": "formula", "criteria": "=" + criteria,
+                                          "format": fmt})  # fmt: skip
+
+    # -- SLA sheet: tracker and daily data --------------------------------------------
+    def write_tracker(self) -> None:
+        ws, st, tx, lay, f, k = self.ws_s, self.st, self.text, self.layout, self.f, self.layout.k
+        ws.write_string(*lay.marks["tracker_section"], tx["tracker_section"], st.get("section"))
+        m, a = lay["track_month"], lay["track_asof"]
+        ws.write_string(m.row, 0, tx["track_month"], st.get("label"))
+        self.input_cell(ws, m.row, m.col, self.inp.track_month, "integer")
+        self.note(ws, m.row, 0, "track_month")
+        ws.data_validation(m.row, m.col, m.row, m.col, {
+            "validate": "integer", "criteria": "between", "minimum": 1, "maximum": 12})  # fmt: skip
+        ws.write_string(a.row, 0, tx["track_asof"], st.get("label"))
+        self.input_cell(ws, a.row, a.col, self.inp.track_asof, "date")
+        self.note(ws, a.row, 0, "track_asof")
+        ws.data_validation(a.row, a.col, a.row, a.col, {
+            "validate": "date", "criteria": "between", "minimum": dt.date(1900, 1, 1),
+            "maximum": dt.date(9999, 12, 31)})  # fmt: skip
+        for name, key, number, make in (
+            ("track_date", "track_date", "date", f.track_date),
+            ("track_days", "track_days", "integer", f.track_days),
+            ("track_ok", None, "general", f.track_ok),
+        ):
+            b = lay[name]
+            if key:
+                ws.write_string(b.row, 0, tx[key], st.get("label"))
+            style = st.get("output", number) if key else st.get("helper")
+            ws.write_formula(b.row, b.col, make(), style, self.values[name][0][0])
+        head = st.get("header")
+        hrow = lay.marks["tracker_header"][0]
+        ws.write_string(hrow, 0, "", head)
+        for j in range(k):
+            src = lay["channels"].ref(0, j, abs_row=True, abs_col=True)
+            ws.write_formula(hrow, 1 + j, f'=IF({src}="","",{src})', head, self.inp.channels[j])
+        ws.write_string(hrow, 1 + k, self.words["marketing"], head)
+        ws.write_string(hrow, 2 + k, self.words["sales"], head)
+        names = {"sla": "track_sla", "mtd": "track_mtd", "plan_to_date": "track_plan_mtd",
+                 "pace": "track_pace", "projected": "track_projected"}  # fmt: skip
+        for row_key, label in zip(TRACK_ROWS, tx["track_rows"], strict=True):
+            b = lay[names[row_key]]
+            ws.write_string(b.row, 0, label, st.get("label"))
+            number = {"pace": "percent", "plan_to_date": "leads"}.get(row_key, "leads")
+            vals = self.values[names[row_key]][0] + self.values[f"{names[row_key]}_team"][0]
+            for j in range(k + 2):
+                ws.write_formula(b.row, b.col + j, f.track_cell(row_key, j),
+                                 st.get("output", number), vals[j])  # fmt: skip
+        pace = lay["track_pace"]
+        self.traffic_lights(Block("pace", "sla", pace.row, pace.col, 1, k + 2, "output"))
+
+        ws.write_string(*lay.marks["daily_section"], tx["daily_section"], st.get("section"))
+        d = lay["daily"]
+        for j, key in enumerate(("day", "daily_plan", "daily_actual")):
+            ws.write_string(d.row - 1, j, tx[key], head)
+        for i in range(31):
+            ws.write_number(d.row + i, 0, i + 1, st.get("output", "integer"))
+            for j in (1, 2):
+                ws.write_formula(d.row + i, j, f.daily(i, j), st.get("output", "leads"),
+                                 self.values["daily"][i][j])  # fmt: skip
+
+    # -- SLA sheet: lead log ----------------------------------------------------------
+    def write_log(self) -> None:
+        ws, st, tx, lay, f = self.ws_s, self.st, self.text, self.layout, self.f
+        row, col = lay.marks["log_section"]
+        ws.write_string(row, col, tx["log_section"].format(label=self.label.lower()),
+                        st.get("section"))  # fmt: skip
+        head = st.get("header")
+        labels = (tx["log_date"], self.label, tx["channel"], tx["log_leads"], tx["log_key"],
+                  tx["log_track_channel"], tx["log_track_day"])  # fmt: skip
+        for j, label in enumerate(labels):
+            ws.write_string(S_CHANNEL_ROW - 1, col + j, label, head if j < 4 else st.get("helper"))
+        self.note(ws, S_CHANNEL_ROW - 1, col, "log")
+        c = lay.c
+        log = self.inp.log + [(None, None, None, None)] * (c - len(self.inp.log))
+        self.input_block("log_date", [[r[0]] for r in log], "date")
+        self.input_block("log_segment", [[r[1]] for r in log], "text")
+        self.input_block("log_channel", [[r[2]] for r in log], "text")
+        self.input_block("log_leads", [[r[3]] for r in log], "leads")
+        helper = st.get("helper")
+        self.formula_block("log_key", lambda i, j: f.log_key(i), helper)
+        self.formula_block("log_track_channel", lambda i, j: f.log_track_channel(i), helper)
+        self.formula_block("log_track_day", lambda i, j: f.log_track_day(i), helper)
+        first, last = S_CHANNEL_ROW, S_CHANNEL_ROW + c - 1
+        segs = f"={_q(self.sheet_names[0])}!{lay['segments'].range_ref()}"
+        ws.data_validation(
+            first,
+            col,
+            last,
+            col,
+            {
+                "validate": "date",
+                "criteria": "between",
+                "minimum": dt.date(1900, 1, 1),
+                "maximum": dt.date(9999, 12, 31),
+                "error_message": "A date, e.g. 2027-01-31.",
+            },
+        )
+        ws.data_validation(first, col + 1, last, col + 1, {"validate": "list", "source": segs})
+        ws.data_validation(
+            first,
+            col + 2,
+            last,
+            col + 2,
+            {"validate": "list", "source": "=" + lay["channels"].range_ref()},
+        )
+        ws.data_validation(first, col + 3, last, col + 3, {
+            "validate": "integer", "criteria": ">=", "value": 0,
+            "error_message": "A whole number of leads, 0 or more."})  # fmt: skip
+        ws.set_column(col, col + 3, 14)
+        ws.set_column(col + 4, col + 6, 9)
+
+    # -- charts -----------------------------------------------------------------------
+    def write_charts(self) -> None:
+        ws, tx, lay, sheet = self.ws_s, self.text, self.layout, _q(self.sheet_names[1])
+        hrow = lay.marks["sla_leads_header"][0]
+        months = f"={sheet}!{cell_ref(hrow, 3, abs_row=True, abs_col=True)}:" + cell_ref(
+            hrow, 14, abs_row=True, abs_col=True
+        )
+        columns = self.wb.add_chart({"type": "column"})
+        line = self.wb.add_chart({"type": "line"})
+        colors = {"marketing": ("#2E75B6", "#1F4E79"), "sales": ("#F4B183", "#C55A11")}
+        for t, team in enumerate(("marketing", "sales")):
+            word = self.words[team]
+            for table, chart, key in (("sla_leads", columns, "sla_series"),
+                                      ("actual_leads", line, "actual_series")):  # fmt: skip
+                b = lay[f"{table}_team_total"]
+                values = f"={sheet}!{cell_ref(b.row + t, b.col, abs_row=True, abs_col=True)}:" + (
+                    cell_ref(b.row + t, b.col + 11, abs_row=True, abs_col=True)
+                )
+                series: dict[str, Any] = {"name": tx[key].format(team=word),
+                                          "categories": months, "values": values}  # fmt: skip
+                color = colors[team][0 if chart is columns else 1]
+                if chart is columns:
+                    series["fill"] = {"color": color}
+                else:
+                    series["line"] = {"color": color, "width": 2.25}
+                    series["marker"] = {"type": "circle", "size": 5}
+                chart.add_series(series)
+        columns.combine(line)
+        columns.set_title({"name": tx["chart_monthly"]})
+        columns.set_legend({"position": "bottom"})
+        columns.set_size({"width": 760, "height": 320})
+        row, _ = lay.marks["tracker_section"]
+        ws.insert_chart(row, lay.k + 5, columns)
+
+        d = lay["daily"]
+        days = f"={sheet}!{cell_ref(d.row, 0, abs_row=True, abs_col=True)}:" + cell_ref(
+            d.row + 30, 0, abs_row=True, abs_col=True
+        )
+        bars = self.wb.add_chart({"type": "column"})
+        plan_line = self.wb.add_chart({"type": "line"})
+        rng = f"={sheet}!" + "{}:{}"
+        bars.add_series({
+            "name": tx["daily_actual"], "categories": days,
+            "values": rng.format(cell_ref(d.row, 2, abs_row=True, abs_col=True),
+                                 cell_ref(d.row + 30, 2, abs_row=True, abs_col=True)),
+            "fill": {"color": "#2E75B6"}})  # fmt: skip
+        plan_line.add_series({
+            "name": tx["daily_plan"], "categories": days,
+            "values": rng.format(cell_ref(d.row, 1, abs_row=True, abs_col=True),
+                                 cell_ref(d.row + 30, 1, abs_row=True, abs_col=True)),
+            "line": {"color": "#C00000", "width": 2.25, "dash_type": "dash"}})  # fmt: skip
+        bars.combine(plan_line)
+        bars.set_title({"name": tx["chart_daily"]})
+        bars.set_legend({"position": "bottom"})
+        bars.set_size({"width": 760, "height": 320})
+        ws.insert_chart(d.row - 1, 4, bars)
+
+
+def _row_year(f: Formulas, table: str, i: int, j: int) -> str:
+    return f.row_year(table, i)
+
+
+def _grand_total(f: Formulas, table: str, i: int, j: int) -> str:
+    return f.grand_total(table, j)
+
+
+def write_pair(wb: Any, ws_t: Any, ws_s: Any, **kwargs: Any) -> None:
+    """Write the targets and SLA sheets of one pair (example or yours)."""
+    _Pair(wb, ws_t, ws_s, **kwargs).write()
