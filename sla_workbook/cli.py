@@ -84,3 +84,70 @@ def compute(plan: str, fmt: str) -> None:
 
     result = run(load_plan(plan))
     click.echo(render(result, fmt, source=plan), nl=False)
+
+
+def _split_names(value: str | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(part.strip() for part in value.split(","))
+
+
+@main.command()
+@click.argument("output", type=click.Path(dir_okay=False, path_type=str))
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "es"]),
+    default="en",
+    show_default=True,
+    help="Language of sheet names, labels and notes.",
+)
+@click.option("--year", type=click.IntRange(1900, 9999), help="Plan year (default: this year).")
+@click.option("--segments", help='Segment names for your sheets, e.g. "EMEA,APAC,LATAM".')
+@click.option(
+    "--rows",
+    type=click.IntRange(1, 1000),
+    default=None,
+    help="Segment rows on your sheets (default 6, or as many as named).",
+)
+@click.option("--segment-label", help='Heading of the segment column (default "Region").')
+@click.option(
+    "--channel",
+    "channels",
+    multiple=True,
+    metavar="NAME=marketing|sales",
+    help="A lead channel and its team; repeat for each (default: one per team).",
+)
+@click.option("--currency", default="USD", show_default=True, help="3-letter currency code.")
+@click.option(
+    "--log-rows",
+    type=click.IntRange(1, 100_000),
+    default=1000,
+    show_default=True,
+    help="Rows of the lead log on your SLA sheet.",
+)
+@click.option(
+    "--plan",
+    "plan_path",
+    type=click.Path(dir_okay=True, path_type=str),
+    help="Fill your sheets from a plan file (as for `compute`).",
+)
+@click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
+@_friendly
+def generate(output: str, lang: str, year: int | None, segments: str | None, rows: int | None,
+             segment_label: str | None, channels: tuple[str, ...], currency: str,
+             log_rows: int, plan_path: str | None, force: bool) -> None:  # fmt: skip
+    """Write the four-sheet SLA workbook (example targets, example SLA, yours) to OUTPUT.
+
+    Without --plan your sheets are ready to type in; with --plan they are filled.
+    The same arguments always produce a byte-identical file.
+    """
+    from .cli_options import check_generate_options
+    from .generator import generate as write
+
+    opts = check_generate_options(
+        output=output, lang=lang, year=year, segments=_split_names(segments), rows=rows,
+        segment_label=segment_label, channels=channels, currency=currency, log_rows=log_rows,
+        plan_path=plan_path,
+    )  # fmt: skip
+    path = write(output, opts, force=force)
+    click.echo(f"wrote {path}", err=True)

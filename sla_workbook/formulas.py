@@ -145,6 +145,10 @@ class Formulas:
         return f'=IF(AND(ISNUMBER({lead}),ISNUMBER({act})),IF({lead}>0,{act}/{lead},""),"")'
 
     def row_year(self, table: str, r: int) -> str:
+        if table == "attainment":  # the year's attainment: year actual / year SLA
+            lead = self.layout["sla_leads_year"].ref(r)
+            act = self.layout["actual_leads_year"].ref(r)
+            return f'=IF(AND(ISNUMBER({lead}),ISNUMBER({act})),IF({lead}>0,{act}/{lead},""),"")'
         b = self.layout[table]
         return f"=SUM({b.ref(r, 0)}:{b.ref(r, 11)})"
 

@@ -136,10 +136,14 @@ def block_values(
         "attainment": _cube(result, "actuals", "attainment", n, k, np.nan),
     }
     row_team = [inp.teams[r % k] for r in range(n * k)]
+    years = {key: np.nansum(arr, axis=1) for key, arr in tables.items()}
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lead_year, actual_year = years["sla_leads"], years["actual_leads"]
+        years["attainment"] = np.where(lead_year > 0, actual_year / lead_year, np.nan)
     for key, arr in tables.items():
         v[key] = _grid(arr)
-        year = np.nansum(arr, axis=1)
-        v[f"{key}_year"] = [[float(x)] for x in year]
+        year = years[key]
+        v[f"{key}_year"] = [[_cell(x)] for x in year]
         with_year = np.column_stack([np.nan_to_num(arr), year])
         if key != "attainment":
             v[f"{key}_team_total"] = [

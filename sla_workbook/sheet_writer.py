@@ -106,7 +106,10 @@ class _Pair:
             ws.set_landscape()
             ws.fit_to_pages(1, 0)
             ws.set_paper(9)
-            ws.hide_gridlines(0)
+        # Print what a reader needs; the lead log (far right) stays on screen only.
+        bottom = self.layout.marks["bottom"][0]
+        self.ws_s.print_area(0, 0, bottom, max(self.layout["mix_ok"].col + 1, 17))
+        self.ws_t.print_area(0, 0, self.layout["target_month_total"].row, 13)
 
     # -- targets sheet ----------------------------------------------------------------
     def write_targets(self) -> None:
@@ -239,6 +242,9 @@ class _Pair:
         ws.set_column(0, 0, 24)
         ws.set_column(1, 3, 13)
         ws.set_column(4, 4 + 4 * k + 1, 11)
+        ws.set_column(15, 15, 14)  # year totals of revenue need the room
+        ws.set_row(S_ASSUME_HEADER, 30)
+        ws.set_row(S_ASSUME_HEADER + 1, 30)
         ws.freeze_panes(0, 1)
 
     # -- SLA sheet: the four N*K tables ----------------------------------------------
@@ -260,7 +266,7 @@ class _Pair:
                 ws.write_string(hrow, j, label, head)
             self.formula_block(f"{table}_keys", f.table_key, st.get("output"))
             self.formula_block(table, make, st.get("output", number))
-            year_number = "leads" if number == "percent" else number
+            year_number = number
             self.formula_block(f"{table}_year", partial(_row_year, f, table),
                                st.get("total", year_number))  # fmt: skip
             if totals:
@@ -333,8 +339,8 @@ class _Pair:
         for j in range(k):
             src = lay["channels"].ref(0, j, abs_row=True, abs_col=True)
             ws.write_formula(hrow, 1 + j, f'=IF({src}="","",{src})', head, self.inp.channels[j])
-        ws.write_string(hrow, 1 + k, self.words["marketing"], head)
-        ws.write_string(hrow, 2 + k, self.words["sales"], head)
+        for t, team in enumerate(("marketing", "sales")):
+            ws.write_string(hrow, 1 + k + t, tx["total_team"].format(team=self.words[team]), head)
         names = {"sla": "track_sla", "mtd": "track_mtd", "plan_to_date": "track_plan_mtd",
                  "pace": "track_pace", "projected": "track_projected"}  # fmt: skip
         for row_key, label in zip(TRACK_ROWS, tx["track_rows"], strict=True):
@@ -350,6 +356,7 @@ class _Pair:
 
         ws.write_string(*lay.marks["daily_section"], tx["daily_section"], st.get("section"))
         d = lay["daily"]
+        ws.set_row(d.row - 1, 30)
         for j, key in enumerate(("day", "daily_plan", "daily_actual")):
             ws.write_string(d.row - 1, j, tx[key], head)
         for i in range(31):

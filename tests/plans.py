@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from typing import Any
+
+from hypothesis import strategies as st
 
 BASE: dict[str, Any] = {
     "year": 2027,
@@ -26,4 +29,78 @@ BASE: dict[str, Any] = {
 def plan_dict(**changes: Any) -> dict[str, Any]:
     data = copy.deepcopy(BASE)
     data.update(copy.deepcopy(changes))
+    return data
+
+
+money = st.one_of(
+    st.just(0.0),
+    st.integers(min_value=0, max_value=10_000_000).map(float),
+    st.floats(min_value=0, max_value=1e7, allow_nan=False),
+)
+price = st.one_of(
+    st.integers(min_value=1, max_value=500_000).map(float),
+    st.floats(min_value=0.01, max_value=1e6, allow_nan=False),
+)
+share = st.one_of(st.sampled_from([0.0, 1.0, 0.5]), st.floats(min_value=0, max_value=1))
+rate = st.one_of(
+    st.sampled_from([1.0, 1e-4, 0.05, 0.1, 0.03]),
+    st.floats(min_value=1e-4, max_value=1.0),
+)
+
+
+@st.composite
+def plans(draw: st.DrawFn) -> dict[str, Any]:
+    n_mkt = draw(st.integers(1, 3))
+    n_sales = draw(st.integers(1, 2))
+    channels = [{"name": f"M{i}", "team": "marketing"} for i in range(n_mkt)] + [
+        {"name": f"S{i}", "team": "sales"} for i in range(n_sales)
+    ]
+    segments = []
+    for s in range(draw(st.integers(1, 4))):
+        mix: dict[str, float] = {}
+        for prefix, n in (("M", n_mkt), ("S", n_sales)):
+            weights = draw(st.lists(st.integers(1, 9), min_size=n, max_size=n))
+            mix.update({f"{prefix}{i}": w / sum(weights) for i, w in enumerate(weights)})
+        segments.append(
+            {
+                "name": f"Seg {s}",
+                "avg_price": draw(price),
+                "marketing_share": draw(share),
+                "targets": draw(st.lists(money, min_size=12, max_size=12)),
+                "close_rate": {c["name"]: draw(rate) for c in channels},
+                "channel_mix": mix,
+            }
+        )
+    return {"year": 2027, "channels": channels, "segments": segments}
+
+
+TRICKY_NAMES = ["=1+1", "@SUM(A1)", "+Nordics", "-LATAM", "=HYPERLINK(\"http://x\",\"y\")",
+                "Émea Sud", "North America", "APAC", "'quoted", "A & B"]  # fmt: skip
+
+
+@st.composite
+def plans_with_log(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid plan with tricky segment names, a lead log and a tracked month."""
+    data = draw(plans())
+    names = draw(st.lists(st.sampled_from(TRICKY_NAMES), min_size=len(data["segments"]),
+                          max_size=len(data["segments"]), unique=True))  # fmt: skip
+    for seg, name in zip(data["segments"], names, strict=True):
+        seg["name"] = name
+    channels = [c["name"] for c in data["channels"]]
+    log = []
+    for _ in range(draw(st.integers(0, 25))):
+        day = draw(st.dates(dt.date(data["year"], 1, 1), dt.date(data["year"], 12, 31)))
+        seg = draw(st.sampled_from(names))
+        log.append({
+            "date": day.isoformat(),
+            "segment": draw(st.sampled_from([seg, seg.upper(), seg.lower()])),
+            "channel": draw(st.sampled_from(channels)),
+            "leads": draw(st.integers(0, 500)),
+        })  # fmt: skip
+    data["log"] = log
+    month = draw(st.integers(1, 12))
+    data["track"] = {"month": month}
+    if draw(st.booleans()):
+        last = (dt.date(data["year"] + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        data["track"]["asof"] = dt.date(data["year"], month, draw(st.integers(1, last))).isoformat()
     return data

@@ -42,6 +42,11 @@ def ssconvert() -> str:
 
 def libreoffice_convert(src: Path, out_dir: Path, fmt: str = "xlsx") -> Path:
     """Open ``src`` in headless LibreOffice, recalculate everything, save as ``fmt``."""
+    return libreoffice_convert_many([src], out_dir, fmt)[0]
+
+
+def libreoffice_convert_many(srcs: list[Path], out_dir: Path, fmt: str = "xlsx") -> list[Path]:
+    """One LibreOffice start for several files (start-up dominates the cost)."""
     with tempfile.TemporaryDirectory(prefix="lo-profile-") as profile:
         user = Path(profile) / "user"
         user.mkdir()
@@ -50,13 +55,14 @@ def libreoffice_convert(src: Path, out_dir: Path, fmt: str = "xlsx") -> Path:
         env = dict(os.environ, HOME=profile)
         proc = subprocess.run(
             [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--convert-to", fmt, "--outdir", str(out_dir), str(src)],
-            capture_output=True, text=True, timeout=600, env=env,
+             "--convert-to", fmt, "--outdir", str(out_dir), *map(str, srcs)],
+            capture_output=True, text=True, timeout=900, env=env,
         )  # fmt: skip
-    out = out_dir / (src.stem + "." + fmt.split(":")[0])
-    if proc.returncode != 0 or not out.exists():
-        raise RuntimeError(f"LibreOffice failed on {src}: {proc.stdout}\n{proc.stderr}")
-    return out
+    outs = [out_dir / (src.stem + "." + fmt.split(":")[0]) for src in srcs]
+    missing = [o for o in outs if not o.exists()]
+    if proc.returncode != 0 or missing:
+        raise RuntimeError(f"LibreOffice failed on {srcs}: {proc.stdout}\n{proc.stderr}")
+    return outs
 
 
 def gnumeric_recalc(src: Path, out: Path) -> Path:

@@ -11,47 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sla_workbook import compute, parse_plan
-
-money = st.one_of(
-    st.just(0.0),
-    st.integers(min_value=0, max_value=10_000_000).map(float),
-    st.floats(min_value=0, max_value=1e7, allow_nan=False),
-)
-price = st.one_of(
-    st.integers(min_value=1, max_value=500_000).map(float),
-    st.floats(min_value=0.01, max_value=1e6, allow_nan=False),
-)
-share = st.one_of(st.sampled_from([0.0, 1.0, 0.5]), st.floats(min_value=0, max_value=1))
-rate = st.one_of(
-    st.sampled_from([1.0, 1e-4, 0.05, 0.1, 0.03]),
-    st.floats(min_value=1e-4, max_value=1.0),
-)
-
-
-@st.composite
-def plans(draw: st.DrawFn) -> dict[str, Any]:
-    n_mkt = draw(st.integers(1, 3))
-    n_sales = draw(st.integers(1, 2))
-    channels = [{"name": f"M{i}", "team": "marketing"} for i in range(n_mkt)] + [
-        {"name": f"S{i}", "team": "sales"} for i in range(n_sales)
-    ]
-    segments = []
-    for s in range(draw(st.integers(1, 4))):
-        mix: dict[str, float] = {}
-        for prefix, n in (("M", n_mkt), ("S", n_sales)):
-            weights = draw(st.lists(st.integers(1, 9), min_size=n, max_size=n))
-            mix.update({f"{prefix}{i}": w / sum(weights) for i, w in enumerate(weights)})
-        segments.append(
-            {
-                "name": f"Seg {s}",
-                "avg_price": draw(price),
-                "marketing_share": draw(share),
-                "targets": draw(st.lists(money, min_size=12, max_size=12)),
-                "close_rate": {c["name"]: draw(rate) for c in channels},
-                "channel_mix": mix,
-            }
-        )
-    return {"year": 2027, "channels": channels, "segments": segments}
+from tests.plans import plans
 
 
 def arrays(result: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
