@@ -11,9 +11,14 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-## make run: fresh machine -> installed tool -> the SLA of the bundled sample plan
+## make run: fresh machine -> installed tool -> the sample plan's SLA, and the workbooks in out/
 run: install
 	$(BIN)/sla-workbook compute $(SAMPLE)
+	mkdir -p $(OUT)
+	$(BIN)/sla-workbook generate $(OUT)/sla-blank-en.xlsx --force
+	$(BIN)/sla-workbook generate $(OUT)/sla-blank-es.xlsx --lang es --force
+	$(BIN)/sla-workbook generate $(OUT)/sla-sample.xlsx --plan $(SAMPLE) --force
+	@echo "Open $(OUT)/sla-blank-en.xlsx (or -es, or sla-sample.xlsx) in Excel or LibreOffice."
 
 install: $(BIN)/python
 	$(BIN)/python -m pip install -q .

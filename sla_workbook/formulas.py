@@ -81,9 +81,10 @@ class Formulas:
         teams = self._rng("channel_team")
         mix = self.layout["channel_mix"]
         row = f"{mix.ref(i, 0, abs_col=True)}:{mix.ref(i, self.layout.k - 1, abs_col=True)}"
+        # 1/0 rather than TRUE/FALSE: a number format can then show it as OK / check.
         return (
-            f'=AND(COUNTIFS({teams},"{team}",{row},">=0",{row},"<=1")=COUNTIF({teams},"{team}"),'
-            f'ROUND(SUMIF({teams},"{team}",{row}),6)=1)'
+            f'=IF(AND(COUNTIFS({teams},"{team}",{row},">=0",{row},"<=1")=COUNTIF({teams},"{team}"),'
+            f'ROUND(SUMIF({teams},"{team}",{row}),6)=1),1,0)'
         )
 
     def revenue_share(self, i: int, j: int) -> str:
@@ -171,9 +172,11 @@ class Formulas:
 
     # -- tracker ----------------------------------------------------------------------
     def track_ok(self) -> str:
+        """1 when the year and the tracked month are usable, else 0."""
         m = self._a("track_month")
         return (
-            f"=IFERROR(AND({self._year_ok()},ISNUMBER({m}),{m}>=1,{m}<=12,ROUND({m},0)={m}),FALSE)"
+            f"=IFERROR(IF(AND({self._year_ok()},ISNUMBER({m}),{m}>=1,{m}<=12,ROUND({m},0)={m}),"
+            "1,0),0)"
         )
 
     def track_date(self) -> str:

@@ -121,7 +121,7 @@ def block_values(
     v["assume_segment"] = [[name if name is not None else ""] for name in inp.names]
     v["sales_share"] = _grid(engine.sales_share(inp.mshare)[:, None])
     ok = engine.mix_ok(inp.mix, inp.teams)
-    v["mix_ok"] = [[bool(a), bool(b)] for a, b in zip(ok["marketing"], ok["sales"], strict=True)]
+    v["mix_ok"] = [[float(a), float(b)] for a, b in zip(ok["marketing"], ok["sales"], strict=True)]
     share = engine.revenue_share(inp.mshare, inp.mix, inp.teams)
     v["revenue_share"] = _grid(np.where(named[:, None], share, np.nan))
     lead_value = np.full((n, k), np.nan)
@@ -162,7 +162,7 @@ def block_values(
     leads = tables["sla_leads"]
     v["sla_tracked"] = [[_cell(leads[r, month - 1]) if month else ""] for r in range(n * k)]
 
-    v["track_ok"] = [[month is not None]]
+    v["track_ok"] = [[1.0 if month is not None else 0.0]]
     asof = result.track_asof
     v["track_date"] = [[float(serial(asof)) if asof else ""]]
     days = _days_in_month(asof) if asof else None

@@ -51,7 +51,7 @@ class _Pair:
         self.layout: Layout = build_layout(n_rows, len(self.inp.channels), log_rows)
         self.f = Formulas(self.layout, sheet_names[0], self.words["marketing"], self.words["sales"])
         self.values = block_values(self.inp, result, self.layout, self.words)
-        self.st = Styles(wb, currency)
+        self.st = Styles(wb, currency, self.text["check_format"])
         self.currency = currency
         self.sheet_names = sheet_names
 
@@ -223,7 +223,7 @@ class _Pair:
         self.input_block("channel_mix", self.inp.mix.tolist(), "percent")
         self.formula_block("revenue_share", f.revenue_share, st.get("output", "percent"))
         self.formula_block("lead_value", f.lead_value, out)
-        self.formula_block("mix_ok", f.mix_ok, st.get("helper"))
+        self.formula_block("mix_ok", f.mix_ok, st.get("output", "check"))
         n = lay.n
         first = S_ASSUME_FIRST
         ws.data_validation(first, 1, first + n - 1, 1, {

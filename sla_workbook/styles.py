@@ -41,10 +41,10 @@ NUMBER_FORMATS = {
 class Styles:
     """Creates XlsxWriter formats on demand and caches them, so each is added once."""
 
-    def __init__(self, workbook: Any, currency: str) -> None:
+    def __init__(self, workbook: Any, currency: str, check: str = '"OK";;"check"') -> None:
         self._wb = workbook
         self._cache: dict[tuple[str, str], Any] = {}
-        self._numbers = dict(NUMBER_FORMATS, money=currency_format(currency))
+        self._numbers = dict(NUMBER_FORMATS, money=currency_format(currency), check=check)
 
     def get(self, role: str, number: str = "general") -> Any:
         key = (role, number)
