@@ -11,6 +11,7 @@ Rules every formula here follows (docs/workbook.md explains why):
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .layout import Layout, cell_ref
@@ -261,3 +262,63 @@ class Formulas:
     def log_track_day(self, i: int) -> str:
         tc, d = self.layout["log_track_channel"].ref(i), self.layout["log_date"].ref(i)
         return f'=IF(ISNUMBER({tc}),DAY({d}),"")'
+
+    # -- one entry point for writer and validator -------------------------------------
+    def for_cell(self, block: str, i: int, j: int) -> str | None:
+        """The formula of cell (i, j) of a block; None where the block holds a constant."""
+        k = self.layout.k
+        for table in TABLES:
+            if block == f"{table}_keys":
+                return self.table_key(i, j)
+            if block == f"{table}_year":
+                return self.row_year(table, i)
+            if block == f"{table}_team_total":
+                return self.team_total(table, i, j)
+            if block == f"{table}_total":
+                return self.grand_total(table, j)
+        for row_key, name in TRACK_BLOCKS.items():
+            if block == name:
+                return self.track_cell(row_key, j)
+            if block == f"{name}_team":
+                return self.track_cell(row_key, k + j)
+        simple: dict[str, Callable[[], str | None]] = {
+            "target_row_total": lambda: self.target_row_total(i),
+            "target_month_total": lambda: self.target_month_total(j),
+            "assume_segment": lambda: self.assume_segment(i),
+            "sales_share": lambda: self.sales_share(i),
+            "mix_ok": lambda: self.mix_ok(i, j),
+            "revenue_share": lambda: self.revenue_share(i, j),
+            "lead_value": lambda: self.lead_value(i, j),
+            "sla_leads": lambda: self.sla_leads(i, j),
+            "sla_revenue": lambda: self.sla_revenue(i, j),
+            "actual_leads": lambda: self.actual_leads(i, j),
+            "attainment": lambda: self.attainment(i, j),
+            "sla_tracked": lambda: self.sla_tracked(i),
+            "track_ok": self.track_ok,
+            "track_date": self.track_date,
+            "track_days": self.track_days,
+            "daily": lambda: self.daily(i, j) if j else None,
+            "log_key": lambda: self.log_key(i),
+            "log_track_channel": lambda: self.log_track_channel(i),
+            "log_track_day": lambda: self.log_track_day(i),
+        }
+        make = simple.get(block)
+        return make() if make else None
+
+
+TABLES = ("sla_leads", "sla_revenue", "actual_leads", "attainment")
+TRACK_BLOCKS = {
+    "sla": "track_sla",
+    "mtd": "track_mtd",
+    "plan_to_date": "track_plan_mtd",
+    "pace": "track_pace",
+    "projected": "track_projected",
+}
+
+
+def formula_blocks(layout: Layout) -> list[str]:
+    """Every block that holds formulas (some, like ``daily``, also hold constants)."""
+    constants = {"sla_channel_no"}
+    return [
+        name for name, b in layout.blocks.items() if b.kind != "input" and name not in constants
+    ]

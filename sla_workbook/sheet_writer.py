@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from .formulas import Formulas
@@ -59,12 +57,15 @@ class _Pair:
     def ws(self, b: Block) -> Any:
         return self.ws_t if b.role == "targets" else self.ws_s
 
-    def formula_block(self, name: str, make: Callable[[int, int], str], style: Any) -> None:
+    def formula_block(self, name: str, style: Any) -> None:
+        """Every formula cell of a block, with its engine value cached (formulas.for_cell)."""
         b = self.layout[name]
         ws, vals = self.ws(b), self.values[name]
         for i in range(b.nrows):
             for j in range(b.ncols):
-                ws.write_formula(b.row + i, b.col + j, make(i, j), style, vals[i][j])
+                formula = self.f.for_cell(name, i, j)
+                if formula is not None:
+                    ws.write_formula(b.row + i, b.col + j, formula, style, vals[i][j])
 
     def input_cell(self, ws: Any, row: int, col: int, value: Any, number: str) -> None:
         style = self.st.get("input", number)
@@ -131,11 +132,9 @@ class _Pair:
         n = self.layout.n
         self.input_block("segments", [[name] for name in self.inp.names], "text")
         self.input_block("targets", self.inp.targets.tolist(), "money")
-        self.formula_block("target_row_total", lambda i, j: self.f.target_row_total(i),
-                           st.get("output", "money"))  # fmt: skip
+        self.formula_block("target_row_total", st.get("output", "money"))
         ws.write_string(T_HEADER + 1 + n, 0, tx["total"], st.get("total"))
-        self.formula_block("target_month_total", lambda i, j: self.f.target_month_total(j),
-                           st.get("total", "money"))  # fmt: skip
+        self.formula_block("target_month_total", st.get("total", "money"))
         ws.set_column(0, 0, 24)
         ws.set_column(1, 13, 12)
         ws.freeze_panes(T_HEADER + 1, 1)
@@ -212,18 +211,16 @@ class _Pair:
         ws.write_string(detail, mo.col, self.words["marketing"], head)
         ws.write_string(detail, mo.col + 1, self.words["sales"], head)
 
-        out, f = st.get("output", "money"), self.f
-        self.formula_block("assume_segment", lambda i, j: f.assume_segment(i), st.get("label"))
+        out = st.get("output", "money")
+        self.formula_block("assume_segment", st.get("label"))
         self.input_block("avg_price", [[v] for v in self.inp.price], "money")
         self.input_block("marketing_share", [[v] for v in self.inp.mshare], "percent")
-        self.formula_block(
-            "sales_share", lambda i, j: f.sales_share(i), st.get("output", "percent")
-        )
+        self.formula_block("sales_share", st.get("output", "percent"))
         self.input_block("close_rate", self.inp.rate.tolist(), "percent")
         self.input_block("channel_mix", self.inp.mix.tolist(), "percent")
-        self.formula_block("revenue_share", f.revenue_share, st.get("output", "percent"))
-        self.formula_block("lead_value", f.lead_value, out)
-        self.formula_block("mix_ok", f.mix_ok, st.get("output", "check"))
+        self.formula_block("revenue_share", st.get("output", "percent"))
+        self.formula_block("lead_value", out)
+        self.formula_block("mix_ok", st.get("output", "check"))
         n = lay.n
         first = S_ASSUME_FIRST
         ws.data_validation(first, 1, first + n - 1, 1, {
@@ -249,26 +246,24 @@ class _Pair:
 
     # -- SLA sheet: the four N*K tables ----------------------------------------------
     def write_tables(self) -> None:
-        ws, st, tx, lay, f = self.ws_s, self.st, self.text, self.layout, self.f
+        ws, st, tx, lay = self.ws_s, self.st, self.text, self.layout
         sections = (
-            ("sla_leads", "sla_section", "leads", f.sla_leads, True),
-            ("sla_revenue", "revenue_section", "money", f.sla_revenue, True),
-            ("actual_leads", "actual_section", "leads", f.actual_leads, True),
-            ("attainment", "attainment_section", "percent", f.attainment, False),
+            ("sla_leads", "sla_section", "leads", True),
+            ("sla_revenue", "revenue_section", "money", True),
+            ("actual_leads", "actual_section", "leads", True),
+            ("attainment", "attainment_section", "percent", False),
         )
         head = st.get("header")
-        for table, title, number, make, totals in sections:
+        for table, title, number, totals in sections:
             sec = lay.marks[title.replace("sla_section", "sla_section")]
             ws.write_string(*sec, tx[title], st.get("section"))
             hrow = lay.marks[f"{table}_header"][0]
             labels = [self.label, tx["channel"], tx["team"], *tx["months"], tx["year_total"]]
             for j, label in enumerate(labels):
                 ws.write_string(hrow, j, label, head)
-            self.formula_block(f"{table}_keys", f.table_key, st.get("output"))
-            self.formula_block(table, make, st.get("output", number))
-            year_number = number
-            self.formula_block(f"{table}_year", partial(_row_year, f, table),
-                               st.get("total", year_number))  # fmt: skip
+            self.formula_block(f"{table}_keys", st.get("output"))
+            self.formula_block(table, st.get("output", number))
+            self.formula_block(f"{table}_year", st.get("total", number))
             if totals:
                 tt = lay[f"{table}_team_total"]
                 for t, team in enumerate(("marketing", "sales")):
@@ -276,20 +271,18 @@ class _Pair:
                     ws.write_string(tt.row + t, 0, label, st.get("total"))
                     ws.write_blank(tt.row + t, 1, None, st.get("total"))
                     ws.write_blank(tt.row + t, 2, None, st.get("total"))
-                self.formula_block(f"{table}_team_total", partial(f.team_total, table),
-                                   st.get("total", number))  # fmt: skip
+                self.formula_block(f"{table}_team_total", st.get("total", number))
                 gt = lay[f"{table}_total"]
                 for j in range(3):
                     ws.write_string(gt.row, j, tx["total"] if j == 0 else "", st.get("total"))
-                self.formula_block(f"{table}_total", partial(_grand_total, f, table),
-                                   st.get("total", number))  # fmt: skip
+                self.formula_block(f"{table}_total", st.get("total", number))
         hrow = lay.marks["sla_leads_header"][0]
         ws.write_string(hrow, 16, tx["channel_no"], st.get("helper"))
         ws.write_string(hrow, 17, tx["tracked_month"], st.get("helper"))
         b = lay["sla_channel_no"]
         for i in range(b.nrows):
             ws.write_number(b.row + i, b.col, self.values["sla_channel_no"][i][0], st.get("helper"))
-        self.formula_block("sla_tracked", lambda i, j: f.sla_tracked(i), st.get("helper"))
+        self.formula_block("sla_tracked", st.get("helper"))
         self.traffic_lights(lay["attainment"])
 
     def traffic_lights(self, b: Block) -> None:
@@ -309,7 +302,7 @@ class _Pair:
 
     # -- SLA sheet: tracker and daily data --------------------------------------------
     def write_tracker(self) -> None:
-        ws, st, tx, lay, f, k = self.ws_s, self.st, self.text, self.layout, self.f, self.layout.k
+        ws, st, tx, lay, k = self.ws_s, self.st, self.text, self.layout, self.layout.k
         ws.write_string(*lay.marks["tracker_section"], tx["tracker_section"], st.get("section"))
         m, a = lay["track_month"], lay["track_asof"]
         ws.write_string(m.row, 0, tx["track_month"], st.get("label"))
@@ -323,16 +316,12 @@ class _Pair:
         ws.data_validation(a.row, a.col, a.row, a.col, {
             "validate": "date", "criteria": "between", "minimum": dt.date(1900, 1, 1),
             "maximum": dt.date(9999, 12, 31)})  # fmt: skip
-        for name, key, number, make in (
-            ("track_date", "track_date", "date", f.track_date),
-            ("track_days", "track_days", "integer", f.track_days),
-            ("track_ok", None, "general", f.track_ok),
-        ):
-            b = lay[name]
+        derived = (("track_date", "track_date", "date"), ("track_days", "track_days", "integer"),
+                   ("track_ok", None, ""))  # fmt: skip
+        for name, key, number in derived:
             if key:
-                ws.write_string(b.row, 0, tx[key], st.get("label"))
-            style = st.get("output", number) if key else st.get("helper")
-            ws.write_formula(b.row, b.col, make(), style, self.values[name][0][0])
+                ws.write_string(lay[name].row, 0, tx[key], st.get("label"))
+            self.formula_block(name, st.get("output", number) if key else st.get("helper"))
         head = st.get("header")
         hrow = lay.marks["tracker_header"][0]
         ws.write_string(hrow, 0, "", head)
@@ -347,10 +336,9 @@ class _Pair:
             b = lay[names[row_key]]
             ws.write_string(b.row, 0, label, st.get("label"))
             number = {"pace": "percent", "plan_to_date": "leads"}.get(row_key, "leads")
-            vals = self.values[names[row_key]][0] + self.values[f"{names[row_key]}_team"][0]
-            for j in range(k + 2):
-                ws.write_formula(b.row, b.col + j, f.track_cell(row_key, j),
-                                 st.get("output", number), vals[j])  # fmt: skip
+            style = st.get("output", number)
+            self.formula_block(names[row_key], style)
+            self.formula_block(f"{names[row_key]}_team", style)
         pace = lay["track_pace"]
         self.traffic_lights(Block("pace", "sla", pace.row, pace.col, 1, k + 2, "output"))
 
@@ -361,13 +349,11 @@ class _Pair:
             ws.write_string(d.row - 1, j, tx[key], head)
         for i in range(31):
             ws.write_number(d.row + i, 0, i + 1, st.get("output", "integer"))
-            for j in (1, 2):
-                ws.write_formula(d.row + i, j, f.daily(i, j), st.get("output", "leads"),
-                                 self.values["daily"][i][j])  # fmt: skip
+        self.formula_block("daily", st.get("output", "leads"))
 
     # -- SLA sheet: lead log ----------------------------------------------------------
     def write_log(self) -> None:
-        ws, st, tx, lay, f = self.ws_s, self.st, self.text, self.layout, self.f
+        ws, st, tx, lay = self.ws_s, self.st, self.text, self.layout
         row, col = lay.marks["log_section"]
         ws.write_string(row, col, tx["log_section"].format(label=self.label.lower()),
                         st.get("section"))  # fmt: skip
@@ -384,9 +370,8 @@ class _Pair:
         self.input_block("log_channel", [[r[2]] for r in log], "text")
         self.input_block("log_leads", [[r[3]] for r in log], "leads")
         helper = st.get("helper")
-        self.formula_block("log_key", lambda i, j: f.log_key(i), helper)
-        self.formula_block("log_track_channel", lambda i, j: f.log_track_channel(i), helper)
-        self.formula_block("log_track_day", lambda i, j: f.log_track_day(i), helper)
+        for name in ("log_key", "log_track_channel", "log_track_day"):
+            self.formula_block(name, helper)
         first, last = S_CHANNEL_ROW, S_CHANNEL_ROW + c - 1
         segs = f"={_q(self.sheet_names[0])}!{lay['segments'].range_ref()}"
         ws.data_validation(
@@ -472,14 +457,6 @@ class _Pair:
         bars.set_legend({"position": "bottom"})
         bars.set_size({"width": 760, "height": 320})
         ws.insert_chart(d.row - 1, 4, bars)
-
-
-def _row_year(f: Formulas, table: str, i: int, j: int) -> str:
-    return f.row_year(table, i)
-
-
-def _grand_total(f: Formulas, table: str, i: int, j: int) -> str:
-    return f.grand_total(table, j)
 
 
 def write_pair(wb: Any, ws_t: Any, ws_s: Any, **kwargs: Any) -> None:

@@ -1,0 +1,151 @@
+"""Read an .xlsx in one pass over its XML: values and formulas together.
+
+openpyxl needs two full loads for that (data_only=False for formulas, True for values),
+which doubles the cost; here each worksheet's XML is streamed once with defusedxml.
+Shared formulas (Excel writes them when it saves filled-down formulas) are expanded
+with openpyxl's formula Translator.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .raw import Cell, ErrorValue, RawWorkbook
+
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_CELL = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
+
+
+def _col(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def parse_ref(ref: str) -> tuple[int, int]:
+    m = _CELL.match(ref.replace("$", ""))
+    if not m:
+        raise ValueError(ref)
+    return int(m.group(2)) - 1, _col(m.group(1))
+
+
+def _parse(data: bytes) -> Any:
+    from defusedxml import ElementTree
+
+    return ElementTree.fromstring(data)
+
+
+def read_xlsx(path: Path) -> RawWorkbook:
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile:
+        raise InputError(f"{path}: not an .xlsx workbook (not a zip file)") from None
+    with zf:
+        names = set(zf.namelist())
+        if "xl/workbook.xml" not in names:
+            raise InputError(f"{path}: not an .xlsx workbook (no xl/workbook.xml)")
+        wb = _parse(zf.read("xl/workbook.xml"))
+        rels = _rels(zf, "xl/_rels/workbook.xml.rels")
+        strings = _shared_strings(zf) if "xl/sharedStrings.xml" in names else []
+        sheets: list[str] = []
+        cells: dict[str, dict[tuple[int, int], Cell]] = {}
+        for sheet in wb.iter(f"{NS}sheet"):
+            name = sheet.get("name", "")
+            target = rels.get(sheet.get(f"{REL_NS}id", ""), "")
+            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            sheets.append(name)
+            cells[name] = _sheet_cells(zf.read(part), strings) if part in names else {}
+        defined = {}
+        for dn in wb.iter(f"{NS}definedName"):
+            if dn.get("localSheetId") is None and dn.text:
+                parsed = split_sheet_ref(dn.text)
+                if parsed:
+                    defined[dn.get("name", "")] = parsed
+        props = _custom_properties(zf) if "docProps/custom.xml" in names else {}
+    return RawWorkbook(path, "xlsx", sheets, cells, defined, props)
+
+
+def split_sheet_ref(text: str) -> tuple[str, str] | None:
+    """ "'Your SLA'!$B$5:$C$5" -> ("Your SLA", "$B$5:$C$5")."""
+    text = text.strip().lstrip("=")
+    if "!" not in text:
+        return None
+    sheet, ref = text.rsplit("!", 1)
+    if sheet.startswith("'") and sheet.endswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    return sheet, ref
+
+
+def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
+    if part not in zf.namelist():
+        return {}
+    root = _parse(zf.read(part))
+    return {r.get("Id", ""): r.get("Target", "") for r in root.iter(f"{PKG_REL}Relationship")}
+
+
+def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
+    root = _parse(zf.read("xl/sharedStrings.xml"))
+    out = []
+    for si in root.iter(f"{NS}si"):
+        out.append("".join(t.text or "" for t in si.iter(f"{NS}t")))
+    return out
+
+
+def _custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
+    root = _parse(zf.read("docProps/custom.xml"))
+    out = {}
+    for prop in root:
+        name = prop.get("name")
+        if name and len(prop):
+            out[name] = prop[0].text or ""
+    return out
+
+
+def _sheet_cells(data: bytes, strings: list[str]) -> dict[tuple[int, int], Cell]:
+    from openpyxl.formula.translate import Translator
+
+    root = _parse(data)
+    out: dict[tuple[int, int], Cell] = {}
+    shared: dict[str, tuple[str, str]] = {}
+    for c in root.iter(f"{NS}c"):
+        ref = c.get("r")
+        if ref is None:
+            continue
+        kind = c.get("t", "n")
+        f = c.find(f"{NS}f")
+        v = c.find(f"{NS}v")
+        formula = None
+        if f is not None:
+            text = f.text
+            if f.get("t") == "shared":
+                si = f.get("si", "")
+                if text:
+                    shared[si] = ("=" + text, ref)
+                elif si in shared:
+                    master, origin = shared[si]
+                    text = Translator(master, origin=origin).translate_formula(ref)[1:]
+            formula = text or ""
+        raw = v.text if v is not None else None
+        if kind == "inlineStr":
+            value: Any = "".join(t.text or "" for t in c.iter(f"{NS}t"))
+        elif kind == "s":
+            value = strings[int(raw)] if raw is not None else None
+        elif kind == "str":
+            value = raw or ""
+        elif kind == "b":
+            value = raw == "1" if raw is not None else None
+        elif kind == "e":
+            value = ErrorValue(raw or "#VALUE!")
+        else:
+            value = float(raw) if raw not in (None, "") else None
+        if value is None and formula is None:
+            continue
+        out[parse_ref(ref)] = Cell(value, formula)
+    return out
