@@ -77,7 +77,8 @@ def _inputs(plan: Plan) -> _Inputs:
     channels = [str(c) for c in plan.channels["channel"]]
     # A channel whose team is missing or unknown gets blank outputs, as in the workbook.
     teams = [str(t).lower() if isinstance(t, str) else "" for t in plan.channels["team"]]
-    if len({_key(c) for c in channels}) != len(channels):
+    named = [_key(c) for c in channels if c]
+    if len(set(named)) != len(named):
         problems.append("channel names must be unique (ignoring case)")
     if problems:
         raise PlanError("plan", problems)
@@ -211,7 +212,7 @@ def _counted_log(plan: Plan, x: _Inputs, year: int | None) -> pd.DataFrame:
 
     log = plan.log
     seg_index = {_key(s): i for i, s in enumerate(x.segments)}
-    ch_index = {_key(c): i for i, c in enumerate(x.channels)}
+    ch_index = {_key(c): i for i, c in enumerate(x.channels) if c}  # a blank name matches nothing
     dates = pd.to_datetime(log["date"], errors="coerce")
     leads = _num(log["leads"])
     s_idx = log["segment"].map(lambda v: seg_index.get(_key(v), -1) if pd.notna(v) else -1)

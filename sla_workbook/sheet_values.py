@@ -54,6 +54,12 @@ class SheetInputs:
     log: list[LogRow]
     track_month: int | None
     track_asof: dt.date | None
+    log_rows: list[int] | None = None  # workbook row of each log entry (default 0, 1, ...)
+
+    @property
+    def positions(self) -> list[int]:
+        """Workbook row of each named segment, in the engine's (plan) order."""
+        return [i for i, name in enumerate(self.names) if name is not None]
 
 
 def sheet_inputs(plan: Plan, n_rows: int) -> SheetInputs:
@@ -98,12 +104,15 @@ def _log_row(date: Any, segment: Any, channel: Any, leads: Any) -> LogRow:
     return (day, str(segment), str(channel), float(leads))
 
 
-def _cube(result: SlaResult, frame: str, column: str, n_rows: int, k: int, fill: float) -> Arr:
+def _cube(
+    result: SlaResult, frame: str, column: str, positions: list[int], n_rows: int, k: int,
+    fill: float,
+) -> Arr:  # fmt: skip
     """An N*K x 12 table from a long frame; rows of unnamed segments get ``fill``."""
     values = getattr(result, frame)[column].to_numpy(dtype=np.float64, na_value=np.nan)
-    out = np.full((n_rows * k, 12), fill)
-    out[: values.size // 12] = values.reshape(-1, 12)
-    return out
+    out = np.full((n_rows, k, 12), fill)
+    out[positions] = values.reshape(len(positions), k, 12)
+    return out.reshape(n_rows * k, 12)
 
 
 def block_values(
@@ -124,16 +133,17 @@ def block_values(
     v["mix_ok"] = [[float(a), float(b)] for a, b in zip(ok["marketing"], ok["sales"], strict=True)]
     share = engine.revenue_share(inp.mshare, inp.mix, inp.teams)
     v["revenue_share"] = _grid(np.where(named[:, None], share, np.nan))
+    pos = inp.positions
     lead_value = np.full((n, k), np.nan)
     lv = result.lead_value["lead_value"].to_numpy(dtype=np.float64, na_value=np.nan)
-    lead_value[: lv.size // k] = lv.reshape(-1, k)
+    lead_value[pos] = lv.reshape(len(pos), k)
     v["lead_value"] = _grid(lead_value)
 
     tables = {
-        "sla_leads": _cube(result, "sla", "leads", n, k, np.nan),
-        "sla_revenue": _cube(result, "sla", "revenue", n, k, np.nan),
-        "actual_leads": _cube(result, "actuals", "actual", n, k, 0.0),
-        "attainment": _cube(result, "actuals", "attainment", n, k, np.nan),
+        "sla_leads": _cube(result, "sla", "leads", pos, n, k, np.nan),
+        "sla_revenue": _cube(result, "sla", "revenue", pos, n, k, np.nan),
+        "actual_leads": _cube(result, "actuals", "actual", pos, n, k, 0.0),
+        "attainment": _cube(result, "actuals", "attainment", pos, n, k, np.nan),
     }
     row_team = [inp.teams[r % k] for r in range(n * k)]
     years = {key: np.nansum(arr, axis=1) for key, arr in tables.items()}
@@ -188,21 +198,19 @@ def block_values(
         col: result.log_status[col].tolist()
         for col in ("counted", "segment_no", "channel_no", "month", "day")
     }
-    key_col: Grid = []
-    track_col: Grid = []
-    day_col: Grid = []
-    for i in range(layout.c):
-        if i < len(status["counted"]) and status["counted"][i]:
-            s, c = int(status["segment_no"][i]), int(status["channel_no"][i])
-            m, day = int(status["month"][i]), int(status["day"][i])
-            key_col.append([float((s * k + c) * 12 + m)])
-            tracked = month is not None and m == month
-            track_col.append([float(c + 1) if tracked else ""])
-            day_col.append([float(day) if tracked else ""])
-        else:
-            key_col.append([""])
-            track_col.append([""])
-            day_col.append([""])
+    key_col: Grid = [[""] for _ in range(layout.c)]
+    track_col: Grid = [[""] for _ in range(layout.c)]
+    day_col: Grid = [[""] for _ in range(layout.c)]
+    rows = inp.log_rows if inp.log_rows is not None else list(range(len(status["counted"])))
+    for i, log_row in enumerate(rows):
+        if not status["counted"][i] or log_row >= layout.c:
+            continue
+        seg_row, c = pos[int(status["segment_no"][i])], int(status["channel_no"][i])
+        m, day = int(status["month"][i]), int(status["day"][i])
+        key_col[log_row] = [float((seg_row * k + c) * 12 + m)]
+        if month is not None and m == month:
+            track_col[log_row] = [float(c + 1)]
+            day_col[log_row] = [float(day)]
     v["log_key"], v["log_track_channel"], v["log_track_day"] = key_col, track_col, day_col
     return v
 

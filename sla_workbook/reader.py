@@ -1,0 +1,355 @@
+"""A filled workbook back into pandas: inputs as a Plan, stored outputs as frames.
+
+Blocks are found through the workbook's defined names (the public interface,
+docs/workbook.md), the shape and version through its document properties. Cells are
+read once (xlsx_source / ods_source), whatever program saved the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .errors import InputError
+from .formulas import Formulas
+from .generator import TEMPLATE_VERSION
+from .layout import PUBLIC_NAMES, Block, Layout, build_layout, public_block
+from .model import Plan
+from .raw import Cell, ErrorValue, RawWorkbook, serial_to_datetime
+from .sheet_values import SheetInputs
+from .strings import LANGUAGES, strings, team_words
+from .xlsx_source import parse_ref
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+PREFIXES = ("ex_", "your_")
+SUPPORTED_VERSIONS = (TEMPLATE_VERSION,)
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def number(v: Any) -> float:
+    """A cell as the formulas' ISNUMBER sees it: a number, else NaN."""
+    return float(v) if _is_number(v) else math.nan
+
+
+def is_blank(v: Any) -> bool:
+    return v is None or v == ""
+
+
+@dataclass(frozen=True)
+class SheetPair:
+    """One pair of sheets (example or yours) as read from the file."""
+
+    prefix: str
+    targets_sheet: str
+    sla_sheet: str
+    layout: Layout
+    inputs: SheetInputs  # the cells of every input block, positions kept
+    plan: Plan  # what the engine computes from (named segment rows only)
+    raw: RawWorkbook
+    formulas: Formulas
+
+    def sheet_of(self, block: Block) -> str:
+        return self.targets_sheet if block.role == "targets" else self.sla_sheet
+
+    def cell(self, block: str, i: int = 0, j: int = 0) -> Cell:
+        return _Cells(self.raw, self.layout, self.targets_sheet, self.sla_sheet).cell(block, i, j)
+
+    def address(self, block: str, i: int = 0, j: int = 0) -> tuple[str, str]:
+        from .layout import cell_ref
+
+        b = self.layout[block]
+        return self.sheet_of(b), cell_ref(b.row + i, b.col + j)
+
+    def stored(self, block: str) -> list[list[Any]]:
+        return _Cells(self.raw, self.layout, self.targets_sheet, self.sla_sheet).stored(block)
+
+    def outputs(self) -> dict[str, pd.DataFrame]:
+        """The workbook's own computed outputs, as stored (blank = <NA>), as tidy frames."""
+        return _stored_frames(self)
+
+
+@dataclass(frozen=True)
+class Workbook:
+    """What read_workbook returns: both sheet pairs, the language and the template version."""
+
+    path: Path
+    kind: str
+    language: str
+    template_version: str
+    raw: RawWorkbook
+    examples: SheetPair
+    yours: SheetPair
+
+    def pair(self, prefix: str) -> SheetPair:
+        return self.examples if prefix == "ex_" else self.yours
+
+
+def read_workbook(path: str | Path) -> Workbook:
+    """Read one of our workbooks (.xlsx or .ods). InputError says why a file is not one."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory, expected a workbook (.xlsx or .ods)")
+    if not p.exists():
+        raise InputError(f"{p}: no such file")
+    raw = _read_raw(p)
+    version = raw.properties.get("sla_template_version")
+    if version is None and not any(n.startswith("your_") for n in raw.names):
+        raise InputError(f"{p}: not an SLA workbook made by sla-workbook (no sla_* properties)")
+    if version is not None and version not in SUPPORTED_VERSIONS:
+        raise InputError(
+            f"{p}: template version {version} is not supported (this sla-workbook reads "
+            f"{', '.join(SUPPORTED_VERSIONS)}); regenerate it or upgrade sla-workbook"
+        )
+    lang = raw.properties.get("sla_language", "en")
+    if lang not in LANGUAGES:
+        raise InputError(f"{p}: unknown workbook language {lang!r}")
+    pairs = {prefix: _pair(raw, prefix, lang) for prefix in PREFIXES}
+    return Workbook(p, raw.kind, lang, version or TEMPLATE_VERSION, raw, pairs["ex_"],
+                    pairs["your_"])  # fmt: skip
+
+
+def _read_raw(p: Path) -> RawWorkbook:
+    from .ods_source import read_ods
+    from .xlsx_source import read_xlsx
+
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(8)
+    except PermissionError:
+        raise InputError(f"{p}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror})") from None
+    if head[:2] != b"PK":
+        raise InputError(f"{p}: not a workbook (.xlsx or .ods are zip files; this one is not)")
+    if p.suffix.lower() in (".ods", ".ots"):
+        return read_ods(p)
+    return read_xlsx(p)
+
+
+def _shape(raw: RawWorkbook, prefix: str) -> tuple[int, int, int]:
+    """N, K, C from the properties, else from the defined names' sizes."""
+    props = raw.properties
+    try:
+        return (int(float(props[f"{prefix}segments"])), int(float(props[f"{prefix}channels"])),
+                int(float(props[f"{prefix}log_rows"])))  # fmt: skip
+    except (KeyError, ValueError):
+        pass
+    try:
+        n = _size(raw.names[f"{prefix}segments"][1])[0]
+        k = _size(raw.names[f"{prefix}channels"][1])[1]
+        c = _size(raw.names[f"{prefix}log_date"][1])[0]
+    except KeyError as exc:
+        raise InputError(f"{raw.path}: defined name {exc.args[0]} is missing") from None
+    return n, k, c
+
+
+def _size(ref: str) -> tuple[int, int]:
+    first, _, last = ref.partition(":")
+    r1, c1 = parse_ref(first)
+    r2, c2 = parse_ref(last or first)
+    return r2 - r1 + 1, c2 - c1 + 1
+
+
+def _pair(raw: RawWorkbook, prefix: str, lang: str) -> SheetPair:
+    n, k, c = _shape(raw, prefix)
+    try:
+        layout = build_layout(n, k, c)
+    except ValueError as exc:
+        raise InputError(f"{raw.path}: {prefix} sheets: {exc}") from None
+    default_names = (
+        strings(lang)["sheets"][0:2] if prefix == "ex_" else strings(lang)["sheets"][2:4]
+    )
+    targets_sheet = raw.names.get(f"{prefix}segments", (default_names[0], ""))[0]
+    sla_sheet = raw.names.get(f"{prefix}sla_leads", (default_names[1], ""))[0]
+    words = team_words(lang)
+    cells = _Cells(raw, layout, targets_sheet, sla_sheet)
+    inputs = _inputs(cells, words)
+    label = raw.cell(targets_sheet, layout["segments"].row - 1, 0).value
+    plan = plan_from_inputs(inputs, label if isinstance(label, str) and label else "Region")
+    formulas = Formulas(layout, targets_sheet, words["marketing"], words["sales"])
+    return SheetPair(prefix, targets_sheet, sla_sheet, layout, inputs, plan, raw, formulas)
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """Block-addressed access to one pair's cells."""
+
+    raw: RawWorkbook
+    layout: Layout
+    targets_sheet: str
+    sla_sheet: str
+
+    def cell(self, block: str, i: int = 0, j: int = 0) -> Cell:
+        b = self.layout[block]
+        sheet = self.targets_sheet if b.role == "targets" else self.sla_sheet
+        return self.raw.cell(sheet, b.row + i, b.col + j)
+
+    def stored(self, block: str) -> list[list[Any]]:
+        b = self.layout[block]
+        return [[self.cell(block, i, j).value for j in range(b.ncols)] for i in range(b.nrows)]
+
+
+def _text(v: Any) -> str | None:
+    if is_blank(v):
+        return None
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def _date(v: Any) -> dt.date | None:
+    if not _is_number(v) or v < 1:
+        return None
+    try:
+        return serial_to_datetime(float(v)).date()
+    except (OverflowError, ValueError):
+        return None
+
+
+def _inputs(pair: _Cells, words: dict[str, str]) -> SheetInputs:
+    lay = pair.layout
+    n, k = lay.n, lay.k
+
+    def grid(block: str) -> np.ndarray:
+        return np.array([[number(v) for v in row] for row in pair.stored(block)], dtype=float)
+
+    year_cell = pair.cell("year").value
+    year = int(year_cell) if _is_number(year_cell) and float(year_cell).is_integer() else None
+    names = [_text(row[0]) for row in pair.stored("segments")]
+    channels = [_text(v) or "" for v in pair.stored("channels")[0]]
+    by_word = {w.lower(): team for team, w in words.items()}
+    teams = [by_word.get(str(v).lower(), "") if isinstance(v, str) else ""
+             for v in pair.stored("channel_team")[0]]  # fmt: skip
+    log, log_rows = [], []
+    cols = [pair.stored(b) for b in ("log_date", "log_segment", "log_channel", "log_leads")]
+    for i in range(lay.c):
+        d, s, ch, leads = (col[i][0] for col in cols)
+        if all(is_blank(v) for v in (d, s, ch, leads)):
+            continue
+        log.append((_date(d), _text(s) or "", _text(ch) or "", number(leads)))
+        log_rows.append(i)
+    month_cell = pair.cell("track_month").value
+    month = int(month_cell) if _is_number(month_cell) and float(month_cell).is_integer() else None
+    if month is not None and not 1 <= month <= 12:
+        month = None
+    return SheetInputs(
+        year=year if year is not None and 1900 <= year <= 9999 else None,
+        names=names,
+        targets=grid("targets").reshape(n, 12),
+        price=grid("avg_price").reshape(n),
+        mshare=grid("marketing_share").reshape(n),
+        channels=channels,
+        teams=teams,
+        rate=grid("close_rate").reshape(n, k),
+        mix=grid("channel_mix").reshape(n, k),
+        log=log,
+        track_month=month,
+        track_asof=_date(pair.cell("track_asof").value),
+        log_rows=log_rows,
+    )
+
+
+def plan_from_inputs(inp: SheetInputs, label: str = "Region", currency: str = "USD") -> Plan:
+    """The engine's view of the cells: named segment rows only, blanks and text as <NA>."""
+    import pandas as pd
+
+    pos = inp.positions
+    names = [inp.names[i] or "" for i in pos]
+    k = len(inp.channels)
+
+    def fl(values: Any) -> pd.arrays.FloatingArray:
+        arr = np.asarray(values, dtype=float).reshape(-1)
+        return pd.arrays.FloatingArray(np.nan_to_num(arr), np.isnan(arr))
+
+    dates = [pd.NaT if d is None else pd.Timestamp(d) for d, _, _, _ in inp.log]
+    return Plan(
+        year=inp.year,
+        segments=pd.DataFrame({"segment": pd.array(names, dtype="string"),
+                               "avg_price": fl(inp.price[pos]),
+                               "marketing_share": fl(inp.mshare[pos])}),
+        channels=pd.DataFrame({"channel": pd.array(inp.channels, dtype="string"),
+                               "team": pd.Categorical([t or None for t in inp.teams],
+                                                      categories=["marketing", "sales"])}),
+        targets=pd.DataFrame({
+            "segment": pd.array([nm for nm in names for _ in range(12)], dtype="string"),
+            "month": pd.array(list(range(1, 13)) * len(names), dtype="Int8"),
+            "target": fl(inp.targets[pos])}),
+        channel_inputs=pd.DataFrame({
+            "segment": pd.array([nm for nm in names for _ in range(k)], dtype="string"),
+            "channel": pd.array(list(inp.channels) * len(names), dtype="string"),
+            "close_rate": fl(inp.rate[pos]), "mix": fl(inp.mix[pos])}),
+        log=pd.DataFrame({
+            "date": pd.Series(dates, dtype="datetime64[ns]"),
+            "segment": pd.array([r[1] for r in inp.log], dtype="string"),
+            "channel": pd.array([r[2] for r in inp.log], dtype="string"),
+            "leads": fl([r[3] for r in inp.log])}),
+        track_month=inp.track_month,
+        track_asof=inp.track_asof,
+        segment_label=label,
+        currency=currency,
+    )  # fmt: skip
+
+
+def _stored_number(v: Any) -> float:
+    if isinstance(v, ErrorValue):
+        return math.nan
+    return number(v)
+
+
+def _stored_frames(pair: SheetPair) -> dict[str, pd.DataFrame]:
+    import pandas as pd
+
+    lay = pair.layout
+    k = lay.k
+    names = [n if n is not None else "" for n in pair.inputs.names]
+    channels = pair.inputs.channels
+
+    def fl(values: list[float]) -> pd.arrays.FloatingArray:
+        arr = np.asarray(values, dtype=float)
+        return pd.arrays.FloatingArray(np.nan_to_num(arr), np.isnan(arr))
+
+    def cube(block: str) -> list[float]:
+        return [_stored_number(v) for row in pair.stored(block) for v in row]
+
+    rows = [(names[r // k], channels[r % k], pair.inputs.teams[r % k]) for r in range(lay.n * k)]
+    keys = pd.DataFrame({
+        "segment": [s for s, _, _ in rows for _ in range(12)],
+        "channel": [c for _, c, _ in rows for _ in range(12)],
+        "team": [t for _, _, t in rows for _ in range(12)],
+        "month": pd.array(list(range(1, 13)) * len(rows), dtype="Int8"),
+    })  # fmt: skip
+    sla = keys.assign(revenue=fl(cube("sla_revenue")), leads=fl(cube("sla_leads")))
+    actuals = keys.assign(actual=fl(cube("actual_leads")), attainment=fl(cube("attainment")))
+    lead_value = pd.DataFrame({
+        "segment": [s for s, _, _ in rows], "channel": [c for _, c, _ in rows],
+        "team": [t for _, _, t in rows], "lead_value": fl(cube("lead_value")),
+    })  # fmt: skip
+    tracker = pd.DataFrame({
+        "channel": channels,
+        "team": pair.inputs.teams,
+        "mtd": fl([_stored_number(v) for v in pair.stored("track_mtd")[0]]),
+        "plan_to_date": fl([_stored_number(v) for v in pair.stored("track_plan_mtd")[0]]),
+        "pace": fl([_stored_number(v) for v in pair.stored("track_pace")[0]]),
+        "projected": fl([_stored_number(v) for v in pair.stored("track_projected")[0]]),
+    })  # fmt: skip
+    total = public_block(lay, "sla_total")
+    sla_total = pd.DataFrame({
+        "month": pd.array(list(range(1, 13)), dtype="Int8"),
+        "leads": fl([_stored_number(pair.raw.cell(pair.sla_sheet, total.row, total.col + j).value)
+                     for j in range(12)]),
+    })  # fmt: skip
+    return {"sla": sla, "sla_total": sla_total, "lead_value": lead_value, "actuals": actuals,
+            "tracker": tracker}  # fmt: skip
+
+
+__all__ = ["PUBLIC_NAMES", "SheetPair", "Workbook", "plan_from_inputs", "read_workbook"]

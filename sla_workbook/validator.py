@@ -1,0 +1,245 @@
+"""Cross-checks a filled workbook against the engine, cell by cell. It only compares:
+the reader reads, the engine computes, formulas.py says what each formula must be.
+
+Checks, in order: structure (sheets, defined names), inputs (input_checks.py),
+formulas (overwritten or edited), stored values (stale or tampered), and the SLA's
+own promise (the revenue it plans covers the target).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+from .findings import Finding, Report
+from .formulas import formula_blocks
+from .input_checks import check_inputs
+from .layout import PUBLIC_NAMES, cell_ref, public_block
+from .raw import ErrorValue
+from .reader import SheetPair, Workbook, is_blank, read_workbook
+from .strings import team_words
+
+SHEET_CHOICES = ("yours", "examples", "all")
+PER_BLOCK = 25  # cell-by-cell findings per block before one summary finding
+
+
+def validate(path: str | Path, sheets: str = "yours") -> Report:
+    """Validate one workbook file; InputError when it cannot be read as one of ours."""
+    wb = read_workbook(path)
+    return validate_workbook(wb, sheets)
+
+
+def validate_workbook(wb: Workbook, sheets: str = "yours") -> Report:
+    if sheets not in SHEET_CHOICES:
+        raise ValueError(f"sheets must be one of {SHEET_CHOICES}")
+    report = Report(str(wb.path), wb.kind, wb.template_version, wb.language, sheets)
+    if not wb.raw.has_stored_values:
+        report.findings.append(Finding(
+            "no-stored-values", "warning", None, None,
+            "the file holds no computed values (saved by a tool that does not calculate, "
+            "such as openpyxl); the engine's numbers are used instead",
+        ))  # fmt: skip
+    prefixes = {"yours": ["your_"], "examples": ["ex_"], "all": ["ex_", "your_"]}[sheets]
+    for prefix in prefixes:
+        report.findings.extend(_validate_pair(wb, wb.pair(prefix)))
+    return report
+
+
+def _validate_pair(wb: Workbook, pair: SheetPair) -> list[Finding]:
+    structure = _structure(wb, pair)
+    if any(f.code == "missing-sheet" for f in structure):
+        return structure
+    findings = structure + check_inputs(pair)
+    broken = _formulas(pair, findings)
+    expected = _expected_values(wb, pair, findings)
+    if expected is not None and wb.raw.has_stored_values:
+        _values(pair, expected, broken, findings)
+    if expected is not None:
+        _promise(pair, findings)
+    return findings
+
+
+def _structure(wb: Workbook, pair: SheetPair) -> list[Finding]:
+    out = []
+    for sheet in (pair.targets_sheet, pair.sla_sheet):
+        if sheet not in wb.raw.sheets:
+            out.append(Finding("missing-sheet", "error", sheet, None,
+                               f"the sheet {sheet!r} is missing; the workbook cannot be checked "
+                               "without it"))  # fmt: skip
+    for name in PUBLIC_NAMES:
+        full = pair.prefix + name
+        block = public_block(pair.layout, name)
+        sheet = pair.sheet_of(block)
+        if full not in wb.raw.names:
+            out.append(Finding("missing-name", "error", sheet, block.range_ref(),
+                               f"the defined name {full} is missing", expected=full))  # fmt: skip
+        elif wb.raw.names[full] != (sheet, block.range_ref()):
+            got_sheet, got_ref = wb.raw.names[full]
+            out.append(Finding("moved-name", "error", got_sheet, got_ref,
+                               f"the defined name {full} points to '{got_sheet}'!{got_ref}, "
+                               f"not to '{sheet}'!{block.range_ref()} (rows or columns were "
+                               "inserted or deleted?)", expected=block.range_ref(),
+                               actual=got_ref))  # fmt: skip
+    return out
+
+
+_STRING = re.compile(r'("(?:[^"]|"")*")')
+
+
+def normalize_formula(text: str) -> str:
+    """Compare formulas as programs rewrite them: case, spaces, _xlfn. prefixes, quotes."""
+    text = text.strip().lstrip("=")
+    out = []
+    for part in _STRING.split(text):
+        if part.startswith('"') and part.endswith('"') and len(part) >= 2:
+            out.append(part.upper())
+            continue
+        part = re.sub(r"(?i)_xl(fn|ws)\.", "", part)
+        part = re.sub(r"\s+", "", part).upper()
+        part = re.sub(r"'((?:[^']|'')+)'!", lambda m: m.group(1).replace("''", "'") + "!", part)
+        out.append(part)
+    return "".join(out)
+
+
+def _formulas(pair: SheetPair, findings: list[Finding]) -> set[tuple[str, int, int]]:
+    """Formula cells overwritten by a constant or edited; returns them (their values are moot)."""
+    broken: set[tuple[str, int, int]] = set()
+    for block in formula_blocks(pair.layout):
+        b = pair.layout[block]
+        sheet = pair.sheet_of(b)
+        reported = 0
+        for i in range(b.nrows):
+            for j in range(b.ncols):
+                want = pair.formulas.for_cell(block, i, j)
+                if want is None:
+                    continue
+                cell = pair.cell(block, i, j)
+                where = cell_ref(b.row + i, b.col + j)
+                if cell.formula is None:
+                    broken.add((block, i, j))
+                    code, message = (
+                        "formula-overwritten",
+                        (
+                            "this cell should calculate, but holds "
+                            + (
+                                "nothing"
+                                if is_blank(cell.value)
+                                else f"the typed value {cell.value!r}"
+                            )
+                            + "; restore the formula (copy it from the row above or regenerate)"
+                        ),
+                    )
+                elif normalize_formula(cell.formula) != normalize_formula(want):
+                    broken.add((block, i, j))
+                    code, message = "formula-changed", "this formula differs from the template's"
+                else:
+                    continue
+                reported += 1
+                if reported <= PER_BLOCK:
+                    findings.append(
+                        Finding(
+                            code,
+                            "error",
+                            sheet,
+                            where,
+                            message,
+                            expected=want,
+                            actual=cell.formula or cell.value,
+                        )
+                    )
+        if reported > PER_BLOCK:
+            findings.append(Finding("formula-overwritten", "error", sheet, b.range_ref(),
+                                    f"{reported - PER_BLOCK} more formula cells in this block are "
+                                    "overwritten or changed"))  # fmt: skip
+    return broken
+
+
+def _expected_values(
+    wb: Workbook, pair: SheetPair, findings: list[Finding]
+) -> dict[str, list[list[Any]]] | None:
+    from .engine import compute
+    from .errors import PlanError
+    from .sheet_values import block_values
+
+    try:
+        result = compute(pair.plan)
+    except PlanError:
+        return None  # repeated names: already reported, and the formulas are ambiguous
+    return block_values(pair.inputs, result, pair.layout, team_words(wb.language))
+
+
+def _same(expected: Any, actual: Any) -> bool:
+    if isinstance(actual, ErrorValue):
+        return False
+    if is_blank(expected) or is_blank(actual):
+        return is_blank(expected) and is_blank(actual)
+    if isinstance(expected, float) and isinstance(actual, int | float):
+        return math.isclose(expected, float(actual), rel_tol=1e-9, abs_tol=1e-9)
+    if isinstance(expected, str) and isinstance(actual, str):
+        return expected.lower() == actual.lower() or expected == actual
+    return bool(expected == actual)
+
+
+def _values(pair: SheetPair, expected: dict[str, list[list[Any]]],
+            broken: set[tuple[str, int, int]], findings: list[Finding]) -> None:  # fmt: skip
+    for block in formula_blocks(pair.layout):
+        b = pair.layout[block]
+        sheet = pair.sheet_of(b)
+        reported = 0
+        for i in range(b.nrows):
+            for j in range(b.ncols):
+                if (block, i, j) in broken or pair.formulas.for_cell(block, i, j) is None:
+                    continue
+                want = expected[block][i][j]
+                got = pair.cell(block, i, j).value
+                if _same(want, got):
+                    continue
+                reported += 1
+                if reported <= PER_BLOCK:
+                    shown = (
+                        "blank"
+                        if is_blank(want)
+                        else f"{want:g}"
+                        if isinstance(want, float)
+                        else repr(want)
+                    )
+                    findings.append(Finding(
+                        "stale-value", "error", sheet, cell_ref(b.row + i, b.col + j),
+                        f"the stored value does not match the inputs (should be {shown}): "
+                        "recalculate (Ctrl+Shift+F9 in LibreOffice, Ctrl+Alt+F9 in Excel) and save",
+                        expected=want, actual=str(got) if isinstance(got, ErrorValue) else got,
+                    ))  # fmt: skip
+        if reported > PER_BLOCK:
+            findings.append(Finding("stale-value", "error", sheet, b.range_ref(),
+                                    f"{reported - PER_BLOCK} more stored values in this block do "
+                                    "not match the inputs"))  # fmt: skip
+
+
+def _promise(pair: SheetPair, findings: list[Finding]) -> None:
+    """The revenue the SLA plans for each named segment and month adds up to its target."""
+    inp, lay, k = pair.inputs, pair.layout, pair.layout.k
+    revenue = pair.stored("sla_revenue")
+    for s in inp.positions:
+        for m in range(12):
+            target = inp.targets[s, m]
+            values = [revenue[s * k + c][m] for c in range(k)]
+            if math.isnan(target) or target < 0:
+                continue
+            numbers = [
+                float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)
+            ]
+            if len(numbers) < k:
+                continue  # blank revenue: an input problem, reported above
+            total = math.fsum(numbers)
+            if total < target * (1 - 1e-9) - 1e-9:
+                sheet, _ = pair.address("sla_revenue", s * k, m)
+                first = cell_ref(lay["sla_revenue"].row + s * k, lay["sla_revenue"].col + m)
+                last = cell_ref(lay["sla_revenue"].row + s * k + k - 1, lay["sla_revenue"].col + m)
+                findings.append(Finding(
+                    "sla-short-of-target", "error", sheet, f"{first}:{last}",
+                    f"the revenue the SLA plans for {inp.names[s]!r} in month {m + 1} adds up "
+                    f"to {total:,.2f}, less than the target {target:,.2f}",
+                    expected=float(target), actual=total,
+                ))  # fmt: skip
