@@ -151,3 +151,70 @@ def generate(output: str, lang: str, year: int | None, segments: str | None, row
     )  # fmt: skip
     path = write(output, opts, force=force)
     click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=True, path_type=str))
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option(
+    "--sheets",
+    type=click.Choice(["yours", "examples", "all"]),
+    default="yours",
+    show_default=True,
+    help="Which sheet pair to check.",
+)
+@_friendly
+def validate(file: str, fmt: str, strict: bool, sheets: str) -> None:
+    """Check a filled workbook cell by cell: inputs, formulas and stored values.
+
+    Exit 0: no errors (warnings allowed unless --strict); 1: errors found;
+    2: the file could not be read as an SLA workbook.
+    """
+    import json
+
+    from .errors import InputError
+    from .reader import read_workbook
+    from .report_text import render_report
+    from .validator import validate_workbook
+
+    try:
+        wb = read_workbook(file)
+    except InputError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    report = validate_workbook(wb, sheets)
+    if fmt == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(render_report(report, wb), nl=False)
+    failed = not report.valid or (strict and report.warnings > 0)
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=True, path_type=str))
+@click.option(
+    "--to",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=str),
+    help="Folder to write the frames into (created if missing).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option(
+    "--sheets", type=click.Choice(["yours", "examples", "all"]), default="yours", show_default=True
+)
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
+@_friendly
+def export(file: str, out_dir: str, fmt: str, sheets: str, force: bool) -> None:
+    """Write a workbook's inputs, lead log and stored outputs as one file per frame."""
+    from .exporter import export_workbook
+    from .reader import read_workbook
+
+    for path in export_workbook(read_workbook(file), out_dir, fmt, sheets, force=force):
+        click.echo(f"wrote {path}", err=True)

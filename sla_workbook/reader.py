@@ -169,8 +169,14 @@ def _pair(raw: RawWorkbook, prefix: str, lang: str) -> SheetPair:
     default_names = (
         strings(lang)["sheets"][0:2] if prefix == "ex_" else strings(lang)["sheets"][2:4]
     )
-    targets_sheet = raw.names.get(f"{prefix}segments", (default_names[0], ""))[0]
-    sla_sheet = raw.names.get(f"{prefix}sla_leads", (default_names[1], ""))[0]
+
+    def sheet_of(name: str, default: str) -> str:
+        # A name left pointing at a deleted sheet (#REF!) falls back to the usual sheet name.
+        sheet = raw.names.get(name, (default, ""))[0]
+        return sheet if sheet in raw.sheets else default
+
+    targets_sheet = sheet_of(f"{prefix}segments", default_names[0])
+    sla_sheet = sheet_of(f"{prefix}sla_leads", default_names[1])
     words = team_words(lang)
     cells = _Cells(raw, layout, targets_sheet, sla_sheet)
     inputs = _inputs(cells, words)

@@ -72,9 +72,10 @@ def _structure(wb: Workbook, pair: SheetPair) -> list[Finding]:
         full = pair.prefix + name
         block = public_block(pair.layout, name)
         sheet = pair.sheet_of(block)
-        if full not in wb.raw.names:
+        if full not in wb.raw.names or wb.raw.names[full][0] not in wb.raw.sheets:
             out.append(Finding("missing-name", "error", sheet, block.range_ref(),
-                               f"the defined name {full} is missing", expected=full))  # fmt: skip
+                               f"the defined name {full} is missing or points to a deleted sheet",
+                               expected=full))  # fmt: skip
         elif wb.raw.names[full] != (sheet, block.range_ref()):
             got_sheet, got_ref = wb.raw.names[full]
             out.append(Finding("moved-name", "error", got_sheet, got_ref,

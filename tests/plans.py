@@ -74,16 +74,32 @@ def plans(draw: st.DrawFn) -> dict[str, Any]:
     return {"year": 2027, "channels": channels, "segments": segments}
 
 
-TRICKY_NAMES = ["=1+1", "@SUM(A1)", "+Nordics", "-LATAM", "=HYPERLINK(\"http://x\",\"y\")",
-                "Émea Sud", "North America", "APAC", "'quoted", "A & B"]  # fmt: skip
+TRICKY_NAMES = [
+    "=1+1",
+    "@SUM(A1)",
+    "+Nordics",
+    "-LATAM",
+    '=HYPERLINK("http://x","y")',
+    "Émea Sud",
+    "North America",
+    "APAC",
+    "'quoted",
+    "A & B",
+]
 
 
 @st.composite
 def plans_with_log(draw: st.DrawFn) -> dict[str, Any]:
     """A valid plan with tricky segment names, a lead log and a tracked month."""
     data = draw(plans())
-    names = draw(st.lists(st.sampled_from(TRICKY_NAMES), min_size=len(data["segments"]),
-                          max_size=len(data["segments"]), unique=True))  # fmt: skip
+    names = draw(
+        st.lists(
+            st.sampled_from(TRICKY_NAMES),
+            min_size=len(data["segments"]),
+            max_size=len(data["segments"]),
+            unique=True,
+        )
+    )
     for seg, name in zip(data["segments"], names, strict=True):
         seg["name"] = name
     channels = [c["name"] for c in data["channels"]]
@@ -91,12 +107,14 @@ def plans_with_log(draw: st.DrawFn) -> dict[str, Any]:
     for _ in range(draw(st.integers(0, 25))):
         day = draw(st.dates(dt.date(data["year"], 1, 1), dt.date(data["year"], 12, 31)))
         seg = draw(st.sampled_from(names))
-        log.append({
-            "date": day.isoformat(),
-            "segment": draw(st.sampled_from([seg, seg.upper(), seg.lower()])),
-            "channel": draw(st.sampled_from(channels)),
-            "leads": draw(st.integers(0, 500)),
-        })  # fmt: skip
+        log.append(
+            {
+                "date": day.isoformat(),
+                "segment": draw(st.sampled_from([seg, seg.upper(), seg.lower()])),
+                "channel": draw(st.sampled_from(channels)),
+                "leads": draw(st.integers(0, 500)),
+            }
+        )
     data["log"] = log
     month = draw(st.integers(1, 12))
     data["track"] = {"month": month}

@@ -54,10 +54,22 @@ def libreoffice_convert_many(srcs: list[Path], out_dir: Path, fmt: str = "xlsx")
         out_dir.mkdir(parents=True, exist_ok=True)
         env = dict(os.environ, HOME=profile)
         proc = subprocess.run(
-            [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--convert-to", fmt, "--outdir", str(out_dir), *map(str, srcs)],
-            capture_output=True, text=True, timeout=900, env=env,
-        )  # fmt: skip
+            [
+                soffice(),
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                fmt,
+                "--outdir",
+                str(out_dir),
+                *map(str, srcs),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            env=env,
+        )
     outs = [out_dir / (src.stem + "." + fmt.split(":")[0]) for src in srcs]
     missing = [o for o in outs if not o.exists()]
     if proc.returncode != 0 or missing:
@@ -68,8 +80,65 @@ def libreoffice_convert_many(srcs: list[Path], out_dir: Path, fmt: str = "xlsx")
 def gnumeric_recalc(src: Path, out: Path) -> Path:
     proc = subprocess.run(
         [ssconvert(), "--recalc", "--export-type=Gnumeric_Excel:xlsx2", str(src), str(out)],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     if proc.returncode != 0 or not out.exists():
         raise RuntimeError(f"Gnumeric failed on {src}: {proc.stdout}\n{proc.stderr}")
     return out
+
+
+XLSX_FILTER = "Calc MS Excel 2007 XML"
+ODS_FILTER = "calc8"
+
+
+def uno_python() -> str:
+    """Debian's python3, which imports the uno module (the venv's Python does not)."""
+    for candidate in ("/usr/bin/python3", shutil.which("python3") or ""):
+        if (
+            candidate
+            and subprocess.run([candidate, "-c", "import uno"], capture_output=True).returncode == 0
+        ):
+            return candidate
+    raise RuntimeError("no Python with the uno module: run `make test`, which installs python3-uno")
+
+
+def uno_edit(
+    src: Path,
+    outputs: list[tuple[Path, str]],
+    cells: list[dict[str, object]],
+    *,
+    autocalc: bool = True,
+    remove_sheets: tuple[str, ...] = (),
+) -> list[Path]:
+    """Type values into named blocks in LibreOffice (UNO), recalculate, save each output."""
+    import json
+
+    script = Path(__file__).with_name("uno_fill.py")
+    with tempfile.TemporaryDirectory(prefix="lo-uno-") as profile:
+        job = Path(profile) / "job.json"
+        job.write_text(
+            json.dumps(
+                {
+                    "src": str(src),
+                    "profile": profile,
+                    "autocalc": autocalc,
+                    "cells": cells,
+                    "remove_sheets": list(remove_sheets),
+                    "outputs": [{"path": str(p), "filter": f} for p, f in outputs],
+                }
+            )
+        )
+        env = dict(os.environ, HOME=profile)
+        proc = subprocess.run(
+            [uno_python(), str(script), str(job)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            env=env,
+        )
+    missing = [p for p, _ in outputs if not p.exists()]
+    if proc.returncode != 0 or missing:
+        raise RuntimeError(f"UNO edit of {src} failed: {proc.stdout}\n{proc.stderr}")
+    return [p for p, _ in outputs]

@@ -36,12 +36,17 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, P
         "blank-en": make(tmp, "blank-en.xlsx", year=2027),
         "blank-es": make(tmp, "blank-es.xlsx", lang="es", year=2027, segment_label="Persona"),
         "sample": make(tmp, "sample.xlsx", plan=load_plan(SAMPLE)),
-        "injection": make(tmp, "injection.xlsx", segments=tuple(INJECTED), rows=8,
-                          channels=(("Web", "marketing"), ("Events", "marketing"),
-                                    ("Calls", "sales"))),
-        "tampered": _tampered(make(tmp, "honest.xlsx", plan=load_plan(SAMPLE)),
-                              tmp / "tampered.xlsx"),
-    }  # fmt: skip
+        "injection": make(
+            tmp,
+            "injection.xlsx",
+            segments=tuple(INJECTED),
+            rows=8,
+            channels=(("Web", "marketing"), ("Events", "marketing"), ("Calls", "sales")),
+        ),
+        "tampered": _tampered(
+            make(tmp, "honest.xlsx", plan=load_plan(SAMPLE)), tmp / "tampered.xlsx"
+        ),
+    }
     lo = libreoffice_convert_many(list(books.values()), tmp / "lo")
     return {
         key: {"ours": src, "lo": lo_out, "gnumeric": gnumeric_recalc(src, tmp / f"gn-{key}.xlsx")}
@@ -57,8 +62,11 @@ def _tampered(src: Path, dst: Path) -> Path:
         for info in a.infolist():
             data = a.read(info)
             if info.filename.startswith("xl/worksheets/sheet"):
-                data = re.sub(rb'(<c r="[A-Z]+\d+"(?: s="\d+")?><f>[^<]*</f>)<v>[^<]+</v>',
-                              rb"\1<v>12345</v>", data)  # fmt: skip
+                data = re.sub(
+                    rb'(<c r="[A-Z]+\d+"(?: s="\d+")?><f>[^<]*</f>)<v>[^<]+</v>',
+                    rb"\1<v>12345</v>",
+                    data,
+                )
             b.writestr(info, data)
     return dst
 

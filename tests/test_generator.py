@@ -49,15 +49,32 @@ def test_defined_names_cover_every_block_with_its_shape(sample: Path) -> None:
     wb = load(sample)
     n, k, c = 3, 3, 1000
     shapes = {
-        "year": (1, 1), "segments": (n, 1), "targets": (n, 12), "avg_price": (n, 1),
-        "marketing_share": (n, 1), "channels": (1, k), "channel_team": (1, k),
-        "close_rate": (n, k), "channel_mix": (n, k), "log_date": (c, 1), "log_segment": (c, 1),
-        "log_channel": (c, 1), "log_leads": (c, 1), "track_month": (1, 1), "track_asof": (1, 1),
-        "lead_value": (n, k), "sla_revenue": (n * k, 12), "sla_leads": (n * k, 12),
-        "sla_total": (1, 12), "actual_leads": (n * k, 12), "attainment": (n * k, 12),
-        "track_mtd": (1, k), "track_plan_mtd": (1, k), "track_pace": (1, k),
+        "year": (1, 1),
+        "segments": (n, 1),
+        "targets": (n, 12),
+        "avg_price": (n, 1),
+        "marketing_share": (n, 1),
+        "channels": (1, k),
+        "channel_team": (1, k),
+        "close_rate": (n, k),
+        "channel_mix": (n, k),
+        "log_date": (c, 1),
+        "log_segment": (c, 1),
+        "log_channel": (c, 1),
+        "log_leads": (c, 1),
+        "track_month": (1, 1),
+        "track_asof": (1, 1),
+        "lead_value": (n, k),
+        "sla_revenue": (n * k, 12),
+        "sla_leads": (n * k, 12),
+        "sla_total": (1, 12),
+        "actual_leads": (n * k, 12),
+        "attainment": (n * k, 12),
+        "track_mtd": (1, k),
+        "track_plan_mtd": (1, k),
+        "track_pace": (1, k),
         "track_projected": (1, k),
-    }  # fmt: skip
+    }
     assert set(shapes) == set(PUBLIC_NAMES)
     for name, (rows, cols) in shapes.items():
         cells = block(wb, f"your_{name}")
@@ -152,8 +169,17 @@ def block_cells(wb: object, name: str) -> list[object]:
 def test_inputs_have_data_validation(sample: Path) -> None:
     wb = load(sample, data_only=False)
     ranges = " ".join(str(dv.sqref) for dv in wb["Your SLA"].data_validations.dataValidation)
-    for name in ("avg_price", "marketing_share", "close_rate", "channel_mix", "log_segment",
-                 "log_channel", "log_leads", "track_month", "channel_team"):  # fmt: skip
+    for name in (
+        "avg_price",
+        "marketing_share",
+        "close_rate",
+        "channel_mix",
+        "log_segment",
+        "log_channel",
+        "log_leads",
+        "track_month",
+        "channel_team",
+    ):
         first = block_cells(wb, f"your_{name}")[0]
         assert first.coordinate in ranges or any(  # type: ignore[attr-defined]
             first.coordinate in str(dv.sqref)  # type: ignore[attr-defined]

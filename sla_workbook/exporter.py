@@ -1,0 +1,52 @@
+"""A workbook's frames to files, one per frame, with the Python API's column names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import OutputError
+from .reader import Workbook
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+INPUT_FRAMES = ("segments", "channels", "targets", "channel_inputs", "log")
+
+
+def frames(wb: Workbook, sheets: str = "yours") -> dict[str, pd.DataFrame]:
+    """name -> frame, e.g. your_targets, your_sla (outputs as the workbook stores them)."""
+    prefixes = {"yours": ["your_"], "examples": ["ex_"], "all": ["ex_", "your_"]}[sheets]
+    out: dict[str, pd.DataFrame] = {}
+    for prefix in prefixes:
+        pair = wb.pair(prefix)
+        for name in INPUT_FRAMES:
+            out[prefix + name] = getattr(pair.plan, name)
+        for name, frame in pair.outputs().items():
+            out[prefix + name] = frame
+    return out
+
+
+def export_workbook(wb: Workbook, out_dir: str | Path, fmt: str = "csv", sheets: str = "yours",
+                    *, force: bool = False) -> list[Path]:  # fmt: skip
+    folder = Path(out_dir)
+    data = frames(wb, sheets)
+    targets = {name: folder / f"{name}.{fmt}" for name in data}
+    existing = [str(p) for p in targets.values() if p.exists()]
+    if existing and not force:
+        raise OutputError(f"{existing[0]}: already exists (use --force to replace)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot create ({exc.strerror})") from None
+    written = []
+    for name, frame in data.items():
+        path = targets[name]
+        tmp = path.with_name(f".{path.name}.tmp")
+        if fmt == "csv":
+            frame.to_csv(tmp, index=False)
+        else:
+            frame.to_json(tmp, orient="records", date_format="iso", indent=1)
+        tmp.replace(path)
+        written.append(path)
+    return written
