@@ -31,7 +31,8 @@ install-test: $(BIN)/python
 
 # The spreadsheet programs that referee the formulas. Installed from Debian's packages when missing.
 system-deps:
-	@if ! command -v soffice >/dev/null || ! command -v ssconvert >/dev/null || ! command -v pdftoppm >/dev/null; then \
+	@if ! command -v soffice >/dev/null || ! command -v ssconvert >/dev/null \
+	    || ! command -v pdftoppm >/dev/null || ! /usr/bin/python3 -c 'import uno' 2>/dev/null; then \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q \

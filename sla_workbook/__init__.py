@@ -13,20 +13,31 @@ from .errors import InputError, OutputError, PlanError, SlaWorkbookError
 
 if TYPE_CHECKING:
     from .engine import compute
+    from .findings import Finding, Report
+    from .generator import GenerateOptions, generate
     from .model import Plan, SlaResult
     from .plan_file import load_plan, parse_plan
+    from .reader import Workbook, read_workbook
+    from .validator import validate
 
 __all__ = [
+    "Finding",
+    "GenerateOptions",
     "InputError",
     "OutputError",
     "Plan",
     "PlanError",
+    "Report",
     "SlaResult",
     "SlaWorkbookError",
+    "Workbook",
     "__version__",
     "compute",
+    "generate",
     "load_plan",
     "parse_plan",
+    "read_workbook",
+    "validate",
 ]
 
 _LAZY = {
@@ -35,6 +46,13 @@ _LAZY = {
     "SlaResult": ("model", "SlaResult"),
     "load_plan": ("plan_file", "load_plan"),
     "parse_plan": ("plan_file", "parse_plan"),
+    "Finding": ("findings", "Finding"),
+    "Report": ("findings", "Report"),
+    "GenerateOptions": ("generator", "GenerateOptions"),
+    "generate": ("generator", "generate"),
+    "Workbook": ("reader", "Workbook"),
+    "read_workbook": ("reader", "read_workbook"),
+    "validate": ("validator", "validate"),
 }
 
 

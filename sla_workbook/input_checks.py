@@ -75,7 +75,7 @@ class _Checker:
         inside = (x > low if low_open else x >= low) and x <= high
         if inside:
             return
-        if percent and 1 < x <= 100:
+        if percent and 2 <= x <= 100:
             hint = PERCENT_HINT.format(pct=x, frac=x / 100)
             self.add(
                 "percent-as-whole-number",
@@ -88,7 +88,7 @@ class _Checker:
             )
             return
         rule = _rule(low, high, low_open)
-        code = {"target": "negative-target", "avg_price": "price-not-positive"}.get(
+        code = {"targets": "negative-target", "avg_price": "price-not-positive"}.get(
             block, "out-of-range"
         )
         self.add(code, block, i, j, f"{what} is {x:g}; it must be {rule}", actual=x)

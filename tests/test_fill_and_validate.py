@@ -181,7 +181,9 @@ def test_stale_values_when_calculation_is_off(base: Path, tmp_path: Path) -> Non
     (out,) = uno_edit(base, [(tmp_path / "stale.xlsx", XLSX_FILTER)], cells, autocalc=False)
     report = validate(out)
     stale = [f for f in report.findings if f.code == "stale-value"]
-    assert stale and any(f.where() == "'Your SLA'!D34" for f in stale), [f.where() for f in report.findings]
+    assert stale and any(f.where() == "'Your SLA'!D34" for f in stale), [
+        f.where() for f in report.findings
+    ]
     # the input itself is fine; the stored revenue now also falls short of the new target
     assert {f.code for f in report.findings} == {"stale-value", "sla-short-of-target"}
 
