@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SAMPLE := samples/plan.yaml
 OUT    := out
 
-.PHONY: run test install install-test system-deps lint typecheck pytest clean
+.PHONY: run test bench install install-test system-deps lint typecheck pytest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,14 +40,19 @@ system-deps:
 	fi
 
 lint:
-	$(BIN)/ruff check sla_workbook tests
-	$(BIN)/ruff format --check sla_workbook tests
+	$(BIN)/ruff check sla_workbook tests bench
+	$(BIN)/ruff format --check sla_workbook tests bench
 
 typecheck:
 	$(BIN)/mypy
 
 pytest:
 	$(BIN)/pytest -q
+
+## make bench: timings against floors (python start-up, XlsxWriter, calamine); see bench/run.py
+bench: install system-deps
+	$(BIN)/python -m pip install -q '.[bench]'
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -8,7 +8,7 @@ one-line message on stderr and its exit code; tracebacks only with ``--debug``.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -51,14 +51,41 @@ def _friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _OneLineErrors(click.Group):
+    """Usage errors as one line (``error: ...``), like every other error of the tool."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        standalone = standalone_mode
+        try:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        except click.UsageError as exc:
+            if not standalone:
+                raise
+            where = exc.ctx.command_path if exc.ctx else "sla-workbook"
+            click.echo(f"error: {exc.format_message()} (see '{where} --help')", err=True)
+            sys.exit(exc.exit_code)
+        except click.exceptions.Abort:
+            if not standalone:
+                raise
+            click.echo("error: aborted", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sla-workbook")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 def main(debug: bool) -> None:
     """Lead SLA workbooks for marketing and sales: compute, generate, validate.
 
-    Exit codes: 0 ok, 2 usage error, 3 bad input file, 4 cannot write output,
-    70 internal error.
+    Exit codes: 0 ok, 1 validate found errors, 2 usage error (and, for validate, an
+    unreadable workbook), 3 bad input file, 4 cannot write output, 70 internal error.
     """
 
 
@@ -117,7 +144,7 @@ def _split_names(value: str | None) -> tuple[str, ...]:
     metavar="NAME=marketing|sales",
     help="A lead channel and its team; repeat for each (default: one per team).",
 )
-@click.option("--currency", default="USD", show_default=True, help="3-letter currency code.")
+@click.option("--currency", help="3-letter currency code (default USD).")
 @click.option(
     "--log-rows",
     type=click.IntRange(1, 100_000),
@@ -133,9 +160,19 @@ def _split_names(value: str | None) -> tuple[str, ...]:
 )
 @click.option("--force", is_flag=True, help="Replace OUTPUT if it exists.")
 @_friendly
-def generate(output: str, lang: str, year: int | None, segments: str | None, rows: int | None,
-             segment_label: str | None, channels: tuple[str, ...], currency: str,
-             log_rows: int, plan_path: str | None, force: bool) -> None:  # fmt: skip
+def generate(
+    output: str,
+    lang: str,
+    year: int | None,
+    segments: str | None,
+    rows: int | None,
+    segment_label: str | None,
+    channels: tuple[str, ...],
+    currency: str | None,
+    log_rows: int,
+    plan_path: str | None,
+    force: bool,
+) -> None:
     """Write the four-sheet SLA workbook (example targets, example SLA, yours) to OUTPUT.
 
     Without --plan your sheets are ready to type in; with --plan they are filled.
@@ -145,10 +182,17 @@ def generate(output: str, lang: str, year: int | None, segments: str | None, row
     from .generator import generate as write
 
     opts = check_generate_options(
-        output=output, lang=lang, year=year, segments=_split_names(segments), rows=rows,
-        segment_label=segment_label, channels=channels, currency=currency, log_rows=log_rows,
+        output=output,
+        lang=lang,
+        year=year,
+        segments=_split_names(segments),
+        rows=rows,
+        segment_label=segment_label,
+        channels=channels,
+        currency=currency,
+        log_rows=log_rows,
         plan_path=plan_path,
-    )  # fmt: skip
+    )
     path = write(output, opts, force=force)
     click.echo(f"wrote {path}", err=True)
 

@@ -1,35 +1,24 @@
-"""Checks of `generate` options that click's types cannot express, with option-named errors."""
+"""`generate` options from the command line: parse what click cannot, refuse conflicts,
+and report the generator's own option checks as usage errors naming the option."""
 
 from __future__ import annotations
 
 import click
 
-from .generator import GenerateOptions
-from .plan_file import WILDCARDS
+from .generator import GenerateOptions, option_problems
 
 
-def _name_problem(kind: str, name: str) -> str | None:
-    if not name:
-        return f"a {kind} name is empty"
-    bad = sorted({ch for ch in name if ch in WILDCARDS})
-    if bad:
-        return f"{kind} {name!r} contains {', '.join(bad)}, which spreadsheets read as wildcards"
-    if len(name) > 100:
-        return f"{kind} {name[:20]!r}... is longer than 100 characters"
-    return None
-
-
-def _unique(kind: str, names: list[str], option: str) -> None:
-    seen: set[str] = set()
-    for name in names:
-        problem = _name_problem(kind, name)
-        if problem:
-            raise click.BadParameter(problem, param_hint=option)
-        if name.lower() in seen:
+def _channels(specs: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    parsed = []
+    for spec in specs:
+        name, sep, team = spec.rpartition("=")
+        team = team.strip().lower()
+        if not sep or team not in ("marketing", "sales"):
             raise click.BadParameter(
-                f"{kind} {name!r} is given twice (names match ignoring case)", param_hint=option
+                f"{spec!r} is not NAME=marketing or NAME=sales", param_hint="--channel"
             )
-        seen.add(name.lower())
+        parsed.append((name.strip(), team))
+    return tuple(parsed)
 
 
 def check_generate_options(
@@ -41,18 +30,24 @@ def check_generate_options(
     rows: int | None,
     segment_label: str | None,
     channels: tuple[str, ...],
-    currency: str,
+    currency: str | None,
     log_rows: int,
     plan_path: str | None,
 ) -> GenerateOptions:
     if not output.lower().endswith(".xlsx"):
         raise click.BadParameter("the workbook must be an .xlsx file", param_hint="OUTPUT")
-    if not (len(currency) == 3 and currency.isalpha()):
-        raise click.BadParameter(f"{currency!r} is not a 3-letter code", param_hint="--currency")
     if plan_path is not None:
-        pairs = (("--year", year), ("--segments", segments or None),
-                 ("--segment-label", segment_label), ("--channel", channels or None))  # fmt: skip
-        given = [opt for opt, value in pairs if value is not None]
+        given = [
+            option
+            for option, value in (
+                ("--year", year),
+                ("--segments", segments or None),
+                ("--segment-label", segment_label),
+                ("--channel", channels or None),
+                ("--currency", currency),
+            )
+            if value is not None
+        ]
         if given:
             raise click.UsageError(
                 f"--plan sets {', '.join(given)}; leave them out or edit the plan"
@@ -60,33 +55,28 @@ def check_generate_options(
         from .plan_file import load_plan
 
         plan = load_plan(plan_path)
-        n = max(rows or 0, len(plan.segments))
-        return GenerateOptions(lang=lang, rows=n, log_rows=max(log_rows, len(plan.log)),
-                               plan=plan, currency=plan.currency)  # fmt: skip
-    _unique("segment", list(segments), "--segments")
-    parsed: list[tuple[str, str]] = []
-    for spec in channels:
-        name, sep, team = spec.rpartition("=")
-        team = team.strip().lower()
-        if not sep or team not in ("marketing", "sales"):
-            raise click.BadParameter(f"{spec!r} is not NAME=marketing or NAME=sales",
-                                     param_hint="--channel")  # fmt: skip
-        parsed.append((name.strip(), team))
-    _unique("channel", [n for n, _ in parsed], "--channel")
-    if parsed:
-        for team in ("marketing", "sales"):
-            if team not in {t for _, t in parsed}:
-                raise click.BadParameter(f"no {team} channel: every team needs at least one",
-                                         param_hint="--channel")  # fmt: skip
-        if len(parsed) > 20:
-            raise click.BadParameter("at most 20 channels", param_hint="--channel")
-    n_rows = rows if rows is not None else max(6, len(segments))
-    if n_rows < len(segments):
-        raise click.BadParameter(f"{len(segments)} segments need at least {len(segments)} rows",
-                                 param_hint="--rows")  # fmt: skip
-    if segment_label is not None and not segment_label.strip():
-        raise click.BadParameter("must not be empty", param_hint="--segment-label")
-    return GenerateOptions(
-        lang=lang, year=year, segments=segments, rows=n_rows, segment_label=segment_label,
-        channels=tuple(parsed), currency=currency.upper(), log_rows=log_rows,
-    )  # fmt: skip
+        opts = GenerateOptions(
+            lang=lang,
+            rows=max(rows or 0, len(plan.segments)),
+            log_rows=max(log_rows, len(plan.log)),
+            plan=plan,
+            currency=plan.currency,
+        )
+    else:
+        if segment_label is not None and not segment_label.strip():
+            raise click.BadParameter("must not be empty", param_hint="--segment-label")
+        opts = GenerateOptions(
+            lang=lang,
+            year=year,
+            segments=segments,
+            rows=rows if rows is not None else max(6, len(segments)),
+            segment_label=segment_label,
+            channels=_channels(channels),
+            currency=(currency or "USD").upper(),
+            log_rows=log_rows,
+        )
+    problems = option_problems(opts)
+    if problems:
+        option, message = problems[0]
+        raise click.BadParameter(message, param_hint=option)
+    return opts

@@ -2,7 +2,7 @@
 
 The workbook computes the same numbers with spreadsheet formulas; real spreadsheet
 programs are the referee between the two. To keep them bit-for-bit comparable the
-engine does its float operations in the formulas' order (T*S*W, then /P, then /R)
+engine does its float operations in the formulas' order (T*(S*W), then /P, then /R)
 and rounds with Excel's rules (rounding.py). Invalid or missing inputs give blank
 (<NA>) outputs, never 0 and never an exception, because a half-filled workbook is
 the normal case.
@@ -77,8 +77,10 @@ def _inputs(plan: Plan) -> _Inputs:
     channels = [str(c) for c in plan.channels["channel"]]
     # A channel whose team is missing or unknown gets blank outputs, as in the workbook.
     teams = [str(t).lower() if isinstance(t, str) else "" for t in plan.channels["team"]]
-    named = [_key(c) for c in channels if c]
-    if len(set(named)) != len(named):
+    # Blank or repeated channel names cannot key the frames; the validator reports them.
+    if any(not c.strip() for c in channels):
+        problems.append("every channel needs a name")
+    elif len({_key(c) for c in channels}) != len(channels):
         problems.append("channel names must be unique (ignoring case)")
     if problems:
         raise PlanError("plan", problems)
@@ -212,7 +214,7 @@ def _counted_log(plan: Plan, x: _Inputs, year: int | None) -> pd.DataFrame:
 
     log = plan.log
     seg_index = {_key(s): i for i, s in enumerate(x.segments)}
-    ch_index = {_key(c): i for i, c in enumerate(x.channels) if c}  # a blank name matches nothing
+    ch_index = {_key(c): i for i, c in enumerate(x.channels)}
     dates = pd.to_datetime(log["date"], errors="coerce")
     leads = _num(log["leads"])
     s_idx = log["segment"].map(lambda v: seg_index.get(_key(v), -1) if pd.notna(v) else -1)

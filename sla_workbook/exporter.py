@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import OutputError
-from .reader import Workbook
+from .reader import SHEET_CHOICES, Workbook
+from .rules import csv_safe
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -16,7 +17,7 @@ INPUT_FRAMES = ("segments", "channels", "targets", "channel_inputs", "log")
 
 def frames(wb: Workbook, sheets: str = "yours") -> dict[str, pd.DataFrame]:
     """name -> frame, e.g. your_targets, your_sla (outputs as the workbook stores them)."""
-    prefixes = {"yours": ["your_"], "examples": ["ex_"], "all": ["ex_", "your_"]}[sheets]
+    prefixes = SHEET_CHOICES[sheets]
     out: dict[str, pd.DataFrame] = {}
     for prefix in prefixes:
         pair = wb.pair(prefix)
@@ -27,8 +28,14 @@ def frames(wb: Workbook, sheets: str = "yours") -> dict[str, pd.DataFrame]:
     return out
 
 
-def export_workbook(wb: Workbook, out_dir: str | Path, fmt: str = "csv", sheets: str = "yours",
-                    *, force: bool = False) -> list[Path]:  # fmt: skip
+def export_workbook(
+    wb: Workbook,
+    out_dir: str | Path,
+    fmt: str = "csv",
+    sheets: str = "yours",
+    *,
+    force: bool = False,
+) -> list[Path]:
     folder = Path(out_dir)
     data = frames(wb, sheets)
     targets = {name: folder / f"{name}.{fmt}" for name in data}
@@ -44,9 +51,18 @@ def export_workbook(wb: Workbook, out_dir: str | Path, fmt: str = "csv", sheets:
         path = targets[name]
         tmp = path.with_name(f".{path.name}.tmp")
         if fmt == "csv":
-            frame.to_csv(tmp, index=False)
+            _csv_safe(frame).to_csv(tmp, index=False)
         else:
             frame.to_json(tmp, orient="records", date_format="iso", indent=1)
         tmp.replace(path)
         written.append(path)
     return written
+
+
+def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Escape text cells that a spreadsheet would read as formulas (rules.csv_safe)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype.kind not in "biufcmM":
+            out[column] = out[column].map(csv_safe, na_action="ignore")
+    return out

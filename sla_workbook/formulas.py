@@ -18,11 +18,30 @@ from .layout import Layout, cell_ref
 
 ALLOWED_FUNCTIONS = frozenset(
     {
-        "SUM", "SUMIF", "SUMIFS", "SUMPRODUCT", "COUNTIF", "COUNTIFS", "IF", "IFERROR", "AND",
-        "OR", "ROUND", "ROUNDUP", "DATE", "DAY", "MONTH", "YEAR", "EOMONTH", "MIN", "MAX",
-        "INDEX", "MATCH", "ISNUMBER",
+        "SUM",
+        "SUMIF",
+        "SUMIFS",
+        "SUMPRODUCT",
+        "COUNTIF",
+        "COUNTIFS",
+        "IF",
+        "IFERROR",
+        "AND",
+        "OR",
+        "ROUND",
+        "ROUNDUP",
+        "DATE",
+        "DAY",
+        "MONTH",
+        "YEAR",
+        "EOMONTH",
+        "MIN",
+        "MAX",
+        "INDEX",
+        "MATCH",
+        "ISNUMBER",
     }
-)  # fmt: skip
+)
 
 
 def _q(sheet: str) -> str:
@@ -198,8 +217,13 @@ class Formulas:
         """Tracker row ``row`` (TRACK_ROWS), column j: channels 0..K-1, then the two teams."""
         k = self.layout.k
         team_col = j >= k
-        name = {"sla": "track_sla", "mtd": "track_mtd", "plan_to_date": "track_plan_mtd",
-                "pace": "track_pace", "projected": "track_projected"}  # fmt: skip
+        name = {
+            "sla": "track_sla",
+            "mtd": "track_mtd",
+            "plan_to_date": "track_plan_mtd",
+            "pace": "track_pace",
+            "projected": "track_projected",
+        }
         here = {key: self.layout[name[key]].ref(0, j) for key in name}
         date, days = self._a("track_date"), self._a("track_days")
         if team_col:
@@ -246,10 +270,20 @@ class Formulas:
         ch, n = self.layout["log_channel"].ref(i), self.layout["log_leads"].ref(i)
         y = self._t("year", abs_row=True, abs_col=True)
         segs, chans = self._rng("segments"), self._rng("channels")
+        # MATCH reads * ? ~ in the looked-up text as wildcards ("North*" would match
+        # "North America"); checking that the name found equals the text (= ignores case,
+        # not wildcards) makes the lookup exact, as the engine's. The INDEX range is two
+        # columns wide (names and January targets) because Gnumeric answers #REF! for
+        # INDEX over a one-cell range, which one segment row would make.
+        b = self.layout["segments"]
+        names2 = f"{_q(self.targets_sheet)}!" + cell_ref(b.row, 0, abs_row=True, abs_col=True)
+        names2 += ":" + cell_ref(b.row + b.nrows - 1, 1, abs_row=True, abs_col=True)
+        seg_at, ch_at = f"MATCH({seg},{segs},0)", f"MATCH({ch},{chans},0)"
         return (
             f'=IFERROR(IF(AND(ISNUMBER({d}),ISNUMBER({n}),{seg}<>"",{ch}<>""),'
-            f"IF(AND(YEAR({d})={y},{n}>=0,ROUND({n},0)={n}),"
-            f"(MATCH({seg},{segs},0)-1)*{self.layout.k * 12}+(MATCH({ch},{chans},0)-1)*12"
+            f"IF(AND(YEAR({d})={y},{n}>=0,ROUND({n},0)={n},"
+            f"INDEX({names2},{seg_at},1)={seg},INDEX({chans},1,{ch_at})={ch}),"
+            f"({seg_at}-1)*{self.layout.k * 12}+({ch_at}-1)*12"
             f'+MONTH({d}),""),""),"")'
         )
 

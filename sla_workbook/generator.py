@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tempfile
-from dataclasses import dataclass, field
-from importlib.resources import as_file, files
+from dataclasses import dataclass
 from pathlib import Path
 
 from ._version import __version__
-from .errors import OutputError
+from .errors import OutputError, PlanError
 from .model import TEAMS, Plan
 from .strings import strings, team_words
+from .templates_dir import template_path
 
 TEMPLATE_VERSION = "1"
 # Fixed document timestamps: the same arguments give byte-identical files.
@@ -39,72 +39,93 @@ class GenerateOptions:
     log_rows: int = 1000
     plan: Plan | None = None
     track_month: int | None = 1
-    extra: dict[str, str] = field(default_factory=dict)
+
+
+def option_problems(opts: GenerateOptions) -> list[tuple[str, str]]:
+    """(option, problem) pairs; generate() refuses options with any, the CLI names them."""
+    from .layout import MAX_CHANNELS, MAX_LOG_ROWS, MAX_SEGMENTS
+    from .rules import name_problem, repeats
+    from .strings import LANGUAGES
+
+    out: list[tuple[str, str]] = []
+    if opts.lang not in LANGUAGES:
+        out.append(("--lang", f"{opts.lang!r} is not one of {', '.join(LANGUAGES)}"))
+    if opts.year is not None and not 1900 <= opts.year <= 9999:
+        out.append(("--year", f"{opts.year} is not a year between 1900 and 9999"))
+    if not (len(opts.currency) == 3 and opts.currency.isalpha()):
+        out.append(("--currency", f"{opts.currency!r} is not a 3-letter code such as USD"))
+    if opts.plan is not None:
+        return out  # the plan file was checked when it was loaded
+    named = (
+        ("segment", "--segments", list(opts.segments)),
+        ("channel", "--channel", [n for n, _ in opts.channels]),
+    )
+    for kind, option, names in named:
+        for name in names:
+            problem = name_problem(name)
+            if problem:
+                out.append((option, f"{kind} {name!r} {problem}"))
+        for later, _ in repeats(names):
+            twice = f"{kind} {names[later]!r} is given twice (names match ignoring case)"
+            out.append((option, twice))
+    teams = {t for _, t in opts.channels}
+    if opts.channels:
+        if not teams <= {"marketing", "sales"}:
+            out.append(("--channel", "a team must be marketing or sales"))
+        for team in ("marketing", "sales"):
+            if team not in teams:
+                out.append(("--channel", f"no {team} channel: every team needs at least one"))
+        if len(opts.channels) > MAX_CHANNELS:
+            out.append(("--channel", f"at most {MAX_CHANNELS} channels"))
+    if not 1 <= opts.rows <= MAX_SEGMENTS:
+        out.append(("--rows", f"must be 1..{MAX_SEGMENTS}"))
+    elif opts.rows < len(opts.segments):
+        n = len(opts.segments)
+        out.append(("--rows", f"{n} segments need at least {n} rows"))
+    if not 1 <= opts.log_rows <= MAX_LOG_ROWS:
+        out.append(("--log-rows", f"must be 1..{MAX_LOG_ROWS}"))
+    return out
 
 
 def example_plan() -> Plan:
     """The plan behind the example sheets (templates/example-plan.yaml)."""
     from .plan_file import load_plan
 
-    with as_file(files("sla_workbook.templates").joinpath("example-plan.yaml")) as path:
-        return load_plan(path)
+    return load_plan(template_path("example-plan.yaml"))
 
 
 def blank_plan(opts: GenerateOptions) -> Plan:
-    """Your sheets without --plan: named (or no) segments, empty inputs."""
-    import pandas as pd
+    """Your sheets without --plan: named (or no) segments, every other input empty."""
+    import numpy as np
 
-    from .plan_file import parse_plan
+    from .sheet_values import SheetInputs, plan_from_inputs
 
     words = team_words(opts.lang)
     channels = opts.channels or tuple((words[t], t) for t in TEAMS)
-    year = opts.year if opts.year is not None else dt.date.today().year
-    seed = parse_plan(
-        {
-            "year": year,
-            "channels": [{"name": n, "team": t} for n, t in channels],
-            "segments": [
-                {
-                    "name": "seed",
-                    "avg_price": 1,
-                    "marketing_share": 0.5,
-                    "targets": [0] * 12,
-                    "close_rate": {n: 1 for n, _ in channels},
-                    "channel_mix": {
-                        n: 1 / sum(1 for _, u in channels if u == t) for n, t in channels
-                    },
-                }
-            ],
-        },
-        "options",
-    )
-    names = list(opts.segments)
-    na = pd.array([None] * len(names), dtype="Float64")
-    ch_names = [n for n, _ in channels]
-    return Plan(
-        year=year,
-        segments=pd.DataFrame({"segment": pd.array(names, dtype="string"), "avg_price": na,
-                               "marketing_share": na}),
-        channels=seed.channels,
-        targets=pd.DataFrame({
-            "segment": pd.array([n for n in names for _ in range(12)], dtype="string"),
-            "month": pd.array(list(range(1, 13)) * len(names), dtype="Int8"),
-            "target": pd.array([None] * 12 * len(names), dtype="Float64"),
-        }),
-        channel_inputs=pd.DataFrame({
-            "segment": pd.array([n for n in names for _ in ch_names], dtype="string"),
-            "channel": pd.array(ch_names * len(names), dtype="string"),
-            "close_rate": pd.array([None] * len(names) * len(ch_names), dtype="Float64"),
-            "mix": pd.array([None] * len(names) * len(ch_names), dtype="Float64"),
-        }),
+    n, k = len(opts.segments), len(channels)
+    inputs = SheetInputs(
+        year=opts.year if opts.year is not None else dt.date.today().year,
+        names=list(opts.segments),
+        targets=np.full((n, 12), np.nan),
+        price=np.full(n, np.nan),
+        mshare=np.full(n, np.nan),
+        channels=[name for name, _ in channels],
+        teams=[team for _, team in channels],
+        rate=np.full((n, k), np.nan),
+        mix=np.full((n, k), np.nan),
+        log=[],
         track_month=opts.track_month,
-        segment_label=opts.segment_label or strings(opts.lang)["segment_label"],
-        currency=opts.currency,
-    )  # fmt: skip
+        track_asof=None,
+    )
+    label = opts.segment_label or strings(opts.lang)["segment_label"]
+    return plan_from_inputs(inputs, label, opts.currency)
 
 
 def generate(path: str | Path, opts: GenerateOptions, *, force: bool = False) -> Path:
     """Write the workbook atomically; refuse to replace an existing file unless ``force``."""
+    problems = option_problems(opts)
+    if problems:
+        raise PlanError("options", [f"{option}: {message}" for option, message in problems])
     out = Path(path)
     if out.exists() and not force:
         raise OutputError(f"{out}: already exists (use --force to replace it)")
@@ -149,10 +170,15 @@ def _write(path: Path, opts: GenerateOptions) -> None:
     currency = yours.currency if opts.plan is not None else opts.currency
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
-    wb.set_properties({
-        "title": lang["sla_title"], "author": "sla-workbook", "company": "",
-        "comments": f"Generated by sla-workbook {__version__}", "created": FIXED_TIME,
-    })  # fmt: skip
+    wb.set_properties(
+        {
+            "title": lang["sla_title"],
+            "author": "sla-workbook",
+            "company": "",
+            "comments": f"Generated by sla-workbook {__version__}",
+            "created": FIXED_TIME,
+        }
+    )
     wb.set_custom_property("sla_workbook_version", __version__)
     wb.set_custom_property("sla_template_version", TEMPLATE_VERSION)
     wb.set_custom_property("sla_language", opts.lang)
@@ -165,11 +191,19 @@ def _write(path: Path, opts: GenerateOptions) -> None:
     for i, (prefix, plan, n_rows, c_rows, (t_name, s_name)) in enumerate(pairs):
         result = compute(plan)
         write_pair(
-            wb, sheets[2 * i], sheets[2 * i + 1], prefix=prefix, plan=plan, result=result,
-            n_rows=n_rows, log_rows=c_rows, lang=opts.lang, example=prefix == "ex_",
+            wb,
+            sheets[2 * i],
+            sheets[2 * i + 1],
+            prefix=prefix,
+            plan=plan,
+            result=result,
+            n_rows=n_rows,
+            log_rows=c_rows,
+            lang=opts.lang,
+            example=prefix == "ex_",
             currency=currency if prefix == "your_" else example.currency,
             sheet_names=(t_name, s_name),
-        )  # fmt: skip
+        )
         wb.set_custom_property(f"{prefix}segments", n_rows)
         wb.set_custom_property(f"{prefix}channels", len(plan.channels))
         wb.set_custom_property(f"{prefix}log_rows", c_rows)

@@ -1,7 +1,8 @@
 """Checks of what a person typed: every input rule of docs/spec.md, cell by cell.
 
 Each check names the cell and says what to type instead, in words a marketer
-understands. Codes are stable (docs/validation.md).
+understands. Codes are stable (docs/validation.md). The rules themselves (names,
+mix sums) come from rules.py, shared with plan files and the generator.
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .findings import Finding
-from .plan_file import WILDCARDS
+from .findings import Finding, Severity
 from .raw import ErrorValue
 from .reader import SheetPair, is_blank
+from .rules import mix_sums_to_one, mix_total, name_problem, repeats
 
 PERCENT_HINT = "type {pct:g}% or {frac:g}"
 
@@ -21,6 +22,19 @@ def _num(v: Any) -> float | None:
     if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v):
         return float(v)
     return None
+
+
+def show(v: Any) -> str:
+    """A cell value as a person would have typed it: 13, 'next year', TRUE, nothing."""
+    if is_blank(v):
+        return "nothing"
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, float):
+        return f"{v:g}"
+    if isinstance(v, ErrorValue):
+        return v.code
+    return repr(str(v))
 
 
 class _Checker:
@@ -38,10 +52,10 @@ class _Checker:
         *,
         expected: Any = None,
         actual: Any = None,
-        severity: str = "error",
+        severity: Severity = "error",
     ) -> None:
         sheet, cell = self.pair.address(block, i, j)
-        self.findings.append(Finding(code, severity, sheet, cell, message, expected, actual))  # type: ignore[arg-type]
+        self.findings.append(Finding(code, severity, sheet, cell, message, expected, actual))
 
     def value(self, block: str, i: int = 0, j: int = 0) -> Any:
         return self.pair.cell(block, i, j).value
@@ -57,23 +71,24 @@ class _Checker:
         *,
         low_open: bool = False,
         percent: bool = False,
-        required: bool = True,
     ) -> None:
-        """A number in [low, high] (or (low, high]); blank is 'missing' when required."""
+        """A number in [low, high] (or (low, high]); blank is reported as missing."""
         v = self.value(block, i, j)
         if is_blank(v):
-            if required:
-                self.add("input-missing", block, i, j, f"{what} is missing")
+            self.add("input-missing", block, i, j, f"{what} is missing")
             return
         x = _num(v)
         if x is None:
-            shown = str(v) if not isinstance(v, ErrorValue) else v.code
             self.add(
-                "not-a-number", block, i, j, f"{what} must be a number, not {shown!r}", actual=shown
+                "not-a-number",
+                block,
+                i,
+                j,
+                f"{what} must be a number, not {show(v)}",
+                actual=show(v),
             )
             return
-        inside = (x > low if low_open else x >= low) and x <= high
-        if inside:
+        if (x > low if low_open else x >= low) and x <= high:
             return
         if percent and 2 <= x <= 100:
             hint = PERCENT_HINT.format(pct=x, frac=x / 100)
@@ -87,11 +102,12 @@ class _Checker:
                 actual=x,
             )
             return
-        rule = _rule(low, high, low_open)
         code = {"targets": "negative-target", "avg_price": "price-not-positive"}.get(
             block, "out-of-range"
         )
-        self.add(code, block, i, j, f"{what} is {x:g}; it must be {rule}", actual=x)
+        self.add(
+            code, block, i, j, f"{what} is {x:g}; it must be {_rule(low, high, low_open)}", actual=x
+        )
 
 
 def _rule(low: float, high: float, low_open: bool) -> str:
@@ -116,25 +132,86 @@ def check_inputs(pair: SheetPair) -> list[Finding]:
 
 def _year(ck: _Checker) -> None:
     year = ck.value("year")
-    if not (_num(year) is not None and float(year).is_integer() and 1900 <= year <= 9999):
+    x = _num(year)
+    if x is None or not x.is_integer() or not 1900 <= x <= 9999:
         message = (
             "the plan year is missing"
             if is_blank(year)
-            else f"the plan year must be a year such as 2027, not {year!r}"
+            else f"the plan year must be a year such as 2027, not {show(year)}"
         )
         ck.add("year-invalid", "year", 0, 0, message)
+
+
+def _names(ck: _Checker) -> None:
+    named = [(i, name) for i, name in enumerate(ck.pair.inputs.names) if name is not None]
+    if not named:
+        ck.add(
+            "no-segments",
+            "segments",
+            0,
+            0,
+            "no segment is named yet: type your regions or personas, one per row",
+        )
+    for i, name in named:
+        problem = name_problem(name)
+        if problem and "wildcards" in problem:
+            ck.add("name-wildcard", "segments", i, 0, f"{name!r} {problem}; remove it")
+    for later, first in repeats([name for _, name in named]):
+        first_cell = ck.pair.address("segments", named[first][0], 0)[1]
+        ck.add(
+            "duplicate-segment",
+            "segments",
+            named[later][0],
+            0,
+            f"{named[later][1]!r} repeats the name in {first_cell} (names match ignoring "
+            "case); each segment once",
+        )
+
+
+def _channels(ck: _Checker) -> None:
+    inp = ck.pair.inputs
+    for j, name in enumerate(inp.channels):
+        problem = name_problem(name)
+        if not name:
+            ck.add("channel-missing", "channels", 0, j, "a channel has no name")
+        elif problem and "wildcards" in problem:
+            ck.add("name-wildcard", "channels", 0, j, f"{name!r} {problem}")
+        if not inp.teams[j]:
+            shown = show(ck.value("channel_team", 0, j))
+            ck.add(
+                "team-invalid",
+                "channel_team",
+                0,
+                j,
+                f"the team of channel {name!r} must be Marketing or Sales, not {shown}",
+            )
+    named = [(j, n) for j, n in enumerate(inp.channels) if n]
+    for later, _ in repeats([n for _, n in named]):
+        j, name = named[later]
+        ck.add(
+            "duplicate-channel",
+            "channels",
+            0,
+            j,
+            f"channel {name!r} is listed twice (names match ignoring case)",
+        )
+    for team in ("marketing", "sales"):
+        if team not in inp.teams:
+            ck.add(
+                "team-without-channel",
+                "channel_team",
+                0,
+                0,
+                f"no channel belongs to {team}: give each team at least one channel",
+            )
 
 
 def _segment_rows(ck: _Checker) -> None:
     pair, inp = ck.pair, ck.pair.inputs
     for i, name in enumerate(inp.names):
         if name is None:
-            typed = [
-                b
-                for b in ("avg_price", "marketing_share", "close_rate", "targets")
-                if any(not is_blank(v) for v in pair.stored(b)[i])
-            ]
-            if typed:
+            blocks = ("avg_price", "marketing_share", "close_rate", "targets")
+            if any(not is_blank(v) for b in blocks for v in pair.stored(b)[i]):
                 ck.add(
                     "unnamed-row-used",
                     "segments",
@@ -162,101 +239,30 @@ def _segment_rows(ck: _Checker) -> None:
                 low_open=True,
                 percent=True,
             )
+        for j, channel in enumerate(inp.channels):
             ck.number(
                 "channel_mix", i, j, f"the {channel} channel mix of {label}", 0, 1, percent=True
             )
         _mix_sum(ck, i, label)
 
 
-def _names(ck: _Checker) -> None:
-    seen: dict[str, int] = {}
-    for i, name in enumerate(ck.pair.inputs.names):
-        if name is None:
-            continue
-        bad = sorted({c for c in name if c in WILDCARDS})
-        if bad:
-            ck.add(
-                "name-wildcard",
-                "segments",
-                i,
-                0,
-                f"{name!r} contains {' '.join(bad)}, which spreadsheet formulas read as "
-                "wildcards; remove it",
-            )
-        key = name.lower()
-        if key in seen:
-            first = ck.pair.address("segments", seen[key], 0)[1]
-            ck.add(
-                "duplicate-segment",
-                "segments",
-                i,
-                0,
-                f"{name!r} repeats the name in {first} (names match ignoring case); "
-                "each segment once",
-            )
-        seen.setdefault(key, i)
-
-
-def _channels(ck: _Checker) -> None:
-    inp = ck.pair.inputs
-    seen: dict[str, int] = {}
-    for j, name in enumerate(inp.channels):
-        if not name:
-            ck.add("channel-missing", "channels", 0, j, "a channel has no name")
-        elif name.lower() in seen:
-            ck.add(
-                "duplicate-channel",
-                "channels",
-                0,
-                j,
-                f"channel {name!r} is listed twice (names match ignoring case)",
-            )
-        else:
-            bad = sorted({c for c in name if c in WILDCARDS})
-            if bad:
-                ck.add(
-                    "name-wildcard",
-                    "channels",
-                    0,
-                    j,
-                    f"{name!r} contains {' '.join(bad)}, which formulas read as wildcards",
-                )
-            seen[name.lower()] = j
-        if not inp.teams[j]:
-            shown = ck.value("channel_team", 0, j)
-            ck.add(
-                "team-invalid",
-                "channel_team",
-                0,
-                j,
-                f"the team of channel {name!r} must be Marketing or Sales, not {shown!r}",
-            )
-    for team in ("marketing", "sales"):
-        if team not in inp.teams:
-            ck.add(
-                "team-without-channel",
-                "channel_team",
-                0,
-                0,
-                f"no channel belongs to {team}: give each team at least one channel",
-            )
-
-
 def _mix_sum(ck: _Checker, i: int, label: str) -> None:
     inp = ck.pair.inputs
+    if not all(inp.teams):
+        return  # a channel without a valid team: reported once, not again as a mix sum
     for team in ("marketing", "sales"):
         cols = [j for j, t in enumerate(inp.teams) if t == team]
-        values = [inp.mix[i, j] for j in cols]
+        values = [float(inp.mix[i, j]) for j in cols]
         if not cols or any(math.isnan(v) or not 0 <= v <= 1 for v in values):
             continue  # reported per cell
-        total = math.fsum(values)
-        if abs(round(total, 6) - 1) > 0:
+        if not mix_sums_to_one(values):
+            total = mix_total(values)
             ck.add(
                 "mix-not-100",
                 "channel_mix",
                 i,
                 cols[0],
-                f"the {team} channel mix of {label} adds up to {total * 100:g}%, not 100%",
+                f"the {team} channel mix of {label} adds up to {total * 100:.8g}%, not 100%",
                 expected=1.0,
                 actual=total,
             )
@@ -270,15 +276,12 @@ def _log(ck: _Checker) -> None:
         date, seg, ch, _leads = entry
         raw_date = ck.value("log_date", row)
         if date is None:
-            ck.add(
-                "log-date-invalid",
-                "log_date",
-                row,
-                0,
-                f"{raw_date!r} is not a date; type a date such as 2027-01-31"
-                if not is_blank(raw_date)
-                else "the date is missing",
+            message = (
+                "the date is missing"
+                if is_blank(raw_date)
+                else f"{show(raw_date)} is not a date; type a date such as 2027-01-31"
             )
+            ck.add("log-date-invalid", "log_date", row, 0, message)
         elif inp.year is not None and date.year != inp.year:
             ck.add(
                 "log-date-outside-year",
@@ -287,36 +290,26 @@ def _log(ck: _Checker) -> None:
                 0,
                 f"{date.isoformat()} is outside the plan year {inp.year}, so it is not counted",
             )
-        if not seg:
-            ck.add("log-unknown-segment", "log_segment", row, 0, "the segment is missing")
-        elif seg.lower() not in segs:
-            ck.add(
-                "log-unknown-segment",
-                "log_segment",
-                row,
-                0,
-                f"{seg!r} is not one of the segments, so it is not counted",
-            )
-        if not ch:
-            ck.add("log-unknown-channel", "log_channel", row, 0, "the channel is missing")
-        elif ch.lower() not in chans:
-            ck.add(
-                "log-unknown-channel",
-                "log_channel",
-                row,
-                0,
-                f"{ch!r} is not one of the channels, so it is not counted",
-            )
+        for block, text, known, what in (
+            ("log_segment", seg, segs, "segment"),
+            ("log_channel", ch, chans, "channel"),
+        ):
+            code = f"log-unknown-{what}"
+            if not text:
+                ck.add(code, block, row, 0, f"the {what} is missing")
+            elif text.lower() not in known:
+                ck.add(
+                    code, block, row, 0, f"{text!r} is not one of the {what}s, so it is not counted"
+                )
         raw_leads = ck.value("log_leads", row)
         x = _num(raw_leads)
         if x is None or x < 0 or not x.is_integer():
-            shown = "missing" if is_blank(raw_leads) else repr(raw_leads)
             ck.add(
                 "log-leads-invalid",
                 "log_leads",
                 row,
                 0,
-                f"leads must be a whole number of 0 or more, not {shown}",
+                f"leads must be a whole number of 0 or more, not {show(raw_leads)}",
             )
 
 
@@ -329,7 +322,7 @@ def _tracker(ck: _Checker) -> None:
             "track_month",
             0,
             0,
-            f"the month to track must be a number from 1 to 12, not {raw_month!r}",
+            f"the month to track must be a number from 1 to 12, not {show(raw_month)}",
         )
     raw_asof = ck.value("track_asof")
     if is_blank(raw_asof):
@@ -340,7 +333,8 @@ def _tracker(ck: _Checker) -> None:
             "track_asof",
             0,
             0,
-            f"the as-of date must be a date, not {raw_asof!r}",
+            f"the as-of date must be a date, not {show(raw_asof)}; until it is, the tracker "
+            "uses the latest log date",
         )
     elif (
         inp.track_month is not None

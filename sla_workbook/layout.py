@@ -209,12 +209,32 @@ def build_layout(n: int, k: int, c: int) -> Layout:
 
 # Public defined names (docs/workbook.md): block name -> kept as is, prefixed ex_/your_.
 PUBLIC_NAMES = (
-    "year", "segments", "targets", "avg_price", "marketing_share", "channels", "channel_team",
-    "close_rate", "channel_mix", "log_date", "log_segment", "log_channel", "log_leads",
-    "track_month", "track_asof", "lead_value", "sla_revenue", "sla_leads", "sla_total",
-    "actual_leads", "attainment", "track_mtd", "track_plan_mtd", "track_pace",
+    "year",
+    "segments",
+    "targets",
+    "avg_price",
+    "marketing_share",
+    "channels",
+    "channel_team",
+    "close_rate",
+    "channel_mix",
+    "log_date",
+    "log_segment",
+    "log_channel",
+    "log_leads",
+    "track_month",
+    "track_asof",
+    "lead_value",
+    "sla_revenue",
+    "sla_leads",
+    "sla_total",
+    "actual_leads",
+    "attainment",
+    "track_mtd",
+    "track_plan_mtd",
+    "track_pace",
     "track_projected",
-)  # fmt: skip
+)
 
 
 def public_block(layout: Layout, name: str) -> Block:

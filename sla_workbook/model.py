@@ -70,10 +70,6 @@ class Plan:
     def segment_names(self) -> list[str]:
         return [str(s) for s in self.segments["segment"]]
 
-    @property
-    def channel_names(self) -> list[str]:
-        return [str(c) for c in self.channels["channel"]]
-
 
 @dataclass(frozen=True)
 class SlaResult:

@@ -48,8 +48,12 @@ def openformula_to_excel(text: str) -> str:
         if part.startswith('"') and part.endswith('"') and len(part) >= 2:
             out.append(part)
             continue
-        part = _REF.sub(lambda m: _sheet_prefix(m.group(1)) + m.group(2)
-                        + (":" + m.group(3) if m.group(3) else ""), part)  # fmt: skip
+        part = _REF.sub(
+            lambda m: (
+                _sheet_prefix(m.group(1)) + m.group(2) + (":" + m.group(3) if m.group(3) else "")
+            ),
+            part,
+        )
         out.append(part.replace(";", ","))
     return "".join(out)
 

@@ -21,7 +21,7 @@ from .generator import TEMPLATE_VERSION
 from .layout import PUBLIC_NAMES, Block, Layout, build_layout, public_block
 from .model import Plan
 from .raw import Cell, ErrorValue, RawWorkbook, serial_to_datetime
-from .sheet_values import SheetInputs
+from .sheet_values import SheetInputs, plan_from_inputs
 from .strings import LANGUAGES, strings, team_words
 from .xlsx_source import parse_ref
 
@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 PREFIXES = ("ex_", "your_")
+SHEET_CHOICES = {"yours": ("your_",), "examples": ("ex_",), "all": ("ex_", "your_")}
 SUPPORTED_VERSIONS = (TEMPLATE_VERSION,)
 
 
@@ -114,11 +115,19 @@ def read_workbook(path: str | Path) -> Workbook:
     if lang not in LANGUAGES:
         raise InputError(f"{p}: unknown workbook language {lang!r}")
     pairs = {prefix: _pair(raw, prefix, lang) for prefix in PREFIXES}
-    return Workbook(p, raw.kind, lang, version or TEMPLATE_VERSION, raw, pairs["ex_"],
-                    pairs["your_"])  # fmt: skip
+    return Workbook(
+        p, raw.kind, lang, version or TEMPLATE_VERSION, raw, pairs["ex_"], pairs["your_"]
+    )
 
 
 def _read_raw(p: Path) -> RawWorkbook:
+    """Sniff the file (not its name) and read it; every failure becomes a one-line InputError."""
+    import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException
+
     from .ods_source import read_ods
     from .xlsx_source import read_xlsx
 
@@ -131,17 +140,32 @@ def _read_raw(p: Path) -> RawWorkbook:
         raise InputError(f"{p}: cannot read ({exc.strerror})") from None
     if head[:2] != b"PK":
         raise InputError(f"{p}: not a workbook (.xlsx or .ods are zip files; this one is not)")
-    if p.suffix.lower() in (".ods", ".ots"):
-        return read_ods(p)
-    return read_xlsx(p)
+    try:
+        with zipfile.ZipFile(p) as zf:
+            names = set(zf.namelist())
+            is_ods = "content.xml" in names and "xl/workbook.xml" not in names
+        return read_ods(p) if is_ods else read_xlsx(p)
+    except InputError:
+        raise
+    except DefusedXmlException as exc:
+        raise InputError(f"{p}: refused: the file's XML uses {type(exc).__name__} "
+                         "(entities or DTDs, as XML attacks do); re-save it from a spreadsheet "
+                         "program") from None  # fmt: skip
+    except (zipfile.BadZipFile, zlib.error, EOFError, ParseError, KeyError, ValueError,
+            IndexError, UnicodeDecodeError, OSError, NotImplementedError) as exc:  # fmt: skip
+        raise InputError(f"{p}: damaged workbook ({type(exc).__name__}: {exc}); re-download "
+                         "it or re-save it from a spreadsheet program") from None  # fmt: skip
 
 
 def _shape(raw: RawWorkbook, prefix: str) -> tuple[int, int, int]:
     """N, K, C from the properties, else from the defined names' sizes."""
     props = raw.properties
     try:
-        return (int(float(props[f"{prefix}segments"])), int(float(props[f"{prefix}channels"])),
-                int(float(props[f"{prefix}log_rows"])))  # fmt: skip
+        return (
+            int(float(props[f"{prefix}segments"])),
+            int(float(props[f"{prefix}channels"])),
+            int(float(props[f"{prefix}log_rows"])),
+        )
     except (KeyError, ValueError):
         pass
     try:
@@ -234,8 +258,10 @@ def _inputs(pair: _Cells, words: dict[str, str]) -> SheetInputs:
     names = [_text(row[0]) for row in pair.stored("segments")]
     channels = [_text(v) or "" for v in pair.stored("channels")[0]]
     by_word = {w.lower(): team for team, w in words.items()}
-    teams = [by_word.get(str(v).lower(), "") if isinstance(v, str) else ""
-             for v in pair.stored("channel_team")[0]]  # fmt: skip
+    teams = [
+        by_word.get(str(v).lower(), "") if isinstance(v, str) else ""
+        for v in pair.stored("channel_team")[0]
+    ]
     log, log_rows = [], []
     cols = [pair.stored(b) for b in ("log_date", "log_segment", "log_channel", "log_leads")]
     for i in range(lay.c):
@@ -265,47 +291,6 @@ def _inputs(pair: _Cells, words: dict[str, str]) -> SheetInputs:
     )
 
 
-def plan_from_inputs(inp: SheetInputs, label: str = "Region", currency: str = "USD") -> Plan:
-    """The engine's view of the cells: named segment rows only, blanks and text as <NA>."""
-    import pandas as pd
-
-    pos = inp.positions
-    names = [inp.names[i] or "" for i in pos]
-    k = len(inp.channels)
-
-    def fl(values: Any) -> pd.arrays.FloatingArray:
-        arr = np.asarray(values, dtype=float).reshape(-1)
-        return pd.arrays.FloatingArray(np.nan_to_num(arr), np.isnan(arr))
-
-    dates = [pd.NaT if d is None else pd.Timestamp(d) for d, _, _, _ in inp.log]
-    return Plan(
-        year=inp.year,
-        segments=pd.DataFrame({"segment": pd.array(names, dtype="string"),
-                               "avg_price": fl(inp.price[pos]),
-                               "marketing_share": fl(inp.mshare[pos])}),
-        channels=pd.DataFrame({"channel": pd.array(inp.channels, dtype="string"),
-                               "team": pd.Categorical([t or None for t in inp.teams],
-                                                      categories=["marketing", "sales"])}),
-        targets=pd.DataFrame({
-            "segment": pd.array([nm for nm in names for _ in range(12)], dtype="string"),
-            "month": pd.array(list(range(1, 13)) * len(names), dtype="Int8"),
-            "target": fl(inp.targets[pos])}),
-        channel_inputs=pd.DataFrame({
-            "segment": pd.array([nm for nm in names for _ in range(k)], dtype="string"),
-            "channel": pd.array(list(inp.channels) * len(names), dtype="string"),
-            "close_rate": fl(inp.rate[pos]), "mix": fl(inp.mix[pos])}),
-        log=pd.DataFrame({
-            "date": pd.Series(dates, dtype="datetime64[ns]"),
-            "segment": pd.array([r[1] for r in inp.log], dtype="string"),
-            "channel": pd.array([r[2] for r in inp.log], dtype="string"),
-            "leads": fl([r[3] for r in inp.log])}),
-        track_month=inp.track_month,
-        track_asof=inp.track_asof,
-        segment_label=label,
-        currency=currency,
-    )  # fmt: skip
-
-
 def _stored_number(v: Any) -> float:
     if isinstance(v, ErrorValue):
         return math.nan
@@ -328,34 +313,53 @@ def _stored_frames(pair: SheetPair) -> dict[str, pd.DataFrame]:
         return [_stored_number(v) for row in pair.stored(block) for v in row]
 
     rows = [(names[r // k], channels[r % k], pair.inputs.teams[r % k]) for r in range(lay.n * k)]
-    keys = pd.DataFrame({
-        "segment": [s for s, _, _ in rows for _ in range(12)],
-        "channel": [c for _, c, _ in rows for _ in range(12)],
-        "team": [t for _, _, t in rows for _ in range(12)],
-        "month": pd.array(list(range(1, 13)) * len(rows), dtype="Int8"),
-    })  # fmt: skip
+    keys = pd.DataFrame(
+        {
+            "segment": [s for s, _, _ in rows for _ in range(12)],
+            "channel": [c for _, c, _ in rows for _ in range(12)],
+            "team": [t for _, _, t in rows for _ in range(12)],
+            "month": pd.array(list(range(1, 13)) * len(rows), dtype="Int8"),
+        }
+    )
     sla = keys.assign(revenue=fl(cube("sla_revenue")), leads=fl(cube("sla_leads")))
     actuals = keys.assign(actual=fl(cube("actual_leads")), attainment=fl(cube("attainment")))
-    lead_value = pd.DataFrame({
-        "segment": [s for s, _, _ in rows], "channel": [c for _, c, _ in rows],
-        "team": [t for _, _, t in rows], "lead_value": fl(cube("lead_value")),
-    })  # fmt: skip
-    tracker = pd.DataFrame({
-        "channel": channels,
-        "team": pair.inputs.teams,
-        "mtd": fl([_stored_number(v) for v in pair.stored("track_mtd")[0]]),
-        "plan_to_date": fl([_stored_number(v) for v in pair.stored("track_plan_mtd")[0]]),
-        "pace": fl([_stored_number(v) for v in pair.stored("track_pace")[0]]),
-        "projected": fl([_stored_number(v) for v in pair.stored("track_projected")[0]]),
-    })  # fmt: skip
+    lead_value = pd.DataFrame(
+        {
+            "segment": [s for s, _, _ in rows],
+            "channel": [c for _, c, _ in rows],
+            "team": [t for _, _, t in rows],
+            "lead_value": fl(cube("lead_value")),
+        }
+    )
+    tracker = pd.DataFrame(
+        {
+            "channel": channels,
+            "team": pair.inputs.teams,
+            "mtd": fl([_stored_number(v) for v in pair.stored("track_mtd")[0]]),
+            "plan_to_date": fl([_stored_number(v) for v in pair.stored("track_plan_mtd")[0]]),
+            "pace": fl([_stored_number(v) for v in pair.stored("track_pace")[0]]),
+            "projected": fl([_stored_number(v) for v in pair.stored("track_projected")[0]]),
+        }
+    )
     total = public_block(lay, "sla_total")
-    sla_total = pd.DataFrame({
-        "month": pd.array(list(range(1, 13)), dtype="Int8"),
-        "leads": fl([_stored_number(pair.raw.cell(pair.sla_sheet, total.row, total.col + j).value)
-                     for j in range(12)]),
-    })  # fmt: skip
-    return {"sla": sla, "sla_total": sla_total, "lead_value": lead_value, "actuals": actuals,
-            "tracker": tracker}  # fmt: skip
+    sla_total = pd.DataFrame(
+        {
+            "month": pd.array(list(range(1, 13)), dtype="Int8"),
+            "leads": fl(
+                [
+                    _stored_number(pair.raw.cell(pair.sla_sheet, total.row, total.col + j).value)
+                    for j in range(12)
+                ]
+            ),
+        }
+    )
+    return {
+        "sla": sla,
+        "sla_total": sla_total,
+        "lead_value": lead_value,
+        "actuals": actuals,
+        "tracker": tracker,
+    }
 
 
 __all__ = ["PUBLIC_NAMES", "SheetPair", "Workbook", "plan_from_inputs", "read_workbook"]

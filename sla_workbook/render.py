@@ -14,6 +14,7 @@ import math
 from typing import Any
 
 from .model import MONTHS, TEAMS, SlaResult
+from .rules import csv_safe
 
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 FORMATS = ("text", "csv", "json")
@@ -114,8 +115,8 @@ def render(result: SlaResult, fmt: str, source: str = "") -> str:
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(body)
+        writer.writerow([csv_safe(h) for h in header])
+        writer.writerows([[csv_safe(c) for c in row] for row in body])
         return out.getvalue()
     return _text_table(header, body, result, source)
 

@@ -57,7 +57,9 @@ def _sla_table(wb: Workbook, prefix: str) -> list[str]:
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
 
     def fmt(row: list[str]) -> str:
-        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                         for i, (c, w) in enumerate(zip(row, widths, strict=True)))  # fmt: skip
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        )
 
     return [f"The SLA per team and month ({result.plan.year}):", fmt(header), *map(fmt, body)]

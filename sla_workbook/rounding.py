@@ -36,15 +36,21 @@ def _check_digits(digits: int) -> float:
     return float(10.0**digits)
 
 
+# From 2**52 on every double is a whole number: nothing is left to round (and y + 0.5
+# would itself round to even, adding 1 to odd values).
+_WHOLE = 2.0**52
+
+
 def excel_round(x: npt.ArrayLike, digits: int = 0) -> FloatArray:
     """ROUND(x, digits): half away from zero, as Excel, LibreOffice and Gnumeric do."""
     arr = np.asarray(x, dtype=np.float64)
     scale = _check_digits(digits)
     with np.errstate(invalid="ignore", over="ignore"):
         y = np.abs(arr) * scale
-        out = np.copysign(np.floor(y + 0.5) / scale, arr)
+        whole = y >= _WHOLE
+        out = np.where(whole, arr, np.copysign(np.floor(y + 0.5) / scale, arr))
         frac = y - np.floor(y)
-        near = np.isfinite(y) & (np.abs(frac - 0.5) <= np.maximum(y, 1.0) * _NEAR)
+        near = np.isfinite(y) & ~whole & (np.abs(frac - 0.5) <= np.maximum(y, 1.0) * _NEAR)
     if near.any():
         out = np.array(out, dtype=np.float64, copy=True)
         flat_in, flat_out = arr.reshape(-1), out.reshape(-1)
@@ -59,9 +65,10 @@ def excel_roundup(x: npt.ArrayLike, digits: int = 0) -> FloatArray:
     scale = _check_digits(digits)
     with np.errstate(invalid="ignore", over="ignore"):
         y = np.abs(arr) * scale
-        out = np.copysign(np.ceil(y) / scale, arr)
+        whole = y >= _WHOLE
+        out = np.where(whole, arr, np.copysign(np.ceil(y) / scale, arr))
         dist = np.abs(y - np.rint(y))
-        near = np.isfinite(y) & (dist > 0) & (dist <= np.maximum(y, 1.0) * _NEAR)
+        near = np.isfinite(y) & ~whole & (dist > 0) & (dist <= np.maximum(y, 1.0) * _NEAR)
     if near.any():
         out = np.array(out, dtype=np.float64, copy=True)
         flat_in, flat_out = arr.reshape(-1), out.reshape(-1)

@@ -19,15 +19,16 @@ import numpy.typing as npt
 from . import engine
 from .layout import Layout
 from .model import TEAMS, Plan, SlaResult
+from .raw import EXCEL_EPOCH
 
 Arr = npt.NDArray[np.float64]
 Grid = list[list[Any]]
 LogRow = tuple[dt.date | None, str, str, float]
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def serial(day: dt.date) -> int:
-    return (day - EXCEL_EPOCH).days
+    """A date as the spreadsheet's day number (1900 date system)."""
+    return (day - EXCEL_EPOCH.date()).days
 
 
 def _cell(v: float) -> Any:
@@ -97,6 +98,66 @@ def sheet_inputs(plan: Plan, n_rows: int) -> SheetInputs:
     )
 
 
+def plan_from_inputs(inp: SheetInputs, label: str = "Region", currency: str = "USD") -> Plan:
+    """The engine's view of the cells: named segment rows only, blanks and text as <NA>."""
+    import pandas as pd
+
+    pos = inp.positions
+    names = [inp.names[i] or "" for i in pos]
+    k = len(inp.channels)
+
+    def fl(values: Any) -> pd.arrays.FloatingArray:
+        arr = np.asarray(values, dtype=float).reshape(-1)
+        return pd.arrays.FloatingArray(np.nan_to_num(arr), np.isnan(arr))
+
+    dates = [pd.NaT if d is None else pd.Timestamp(d) for d, _, _, _ in inp.log]
+    return Plan(
+        year=inp.year,
+        segments=pd.DataFrame(
+            {
+                "segment": pd.array(names, dtype="string"),
+                "avg_price": fl(inp.price[pos]),
+                "marketing_share": fl(inp.mshare[pos]),
+            }
+        ),
+        channels=pd.DataFrame(
+            {
+                "channel": pd.array(inp.channels, dtype="string"),
+                "team": pd.Categorical(
+                    [t or None for t in inp.teams], categories=["marketing", "sales"]
+                ),
+            }
+        ),
+        targets=pd.DataFrame(
+            {
+                "segment": pd.array([nm for nm in names for _ in range(12)], dtype="string"),
+                "month": pd.array(list(range(1, 13)) * len(names), dtype="Int8"),
+                "target": fl(inp.targets[pos]),
+            }
+        ),
+        channel_inputs=pd.DataFrame(
+            {
+                "segment": pd.array([nm for nm in names for _ in range(k)], dtype="string"),
+                "channel": pd.array(list(inp.channels) * len(names), dtype="string"),
+                "close_rate": fl(inp.rate[pos]),
+                "mix": fl(inp.mix[pos]),
+            }
+        ),
+        log=pd.DataFrame(
+            {
+                "date": pd.Series(dates, dtype="datetime64[ns]"),
+                "segment": pd.array([r[1] for r in inp.log], dtype="string"),
+                "channel": pd.array([r[2] for r in inp.log], dtype="string"),
+                "leads": fl([r[3] for r in inp.log]),
+            }
+        ),
+        track_month=inp.track_month,
+        track_asof=inp.track_asof,
+        segment_label=label,
+        currency=currency,
+    )
+
+
 def _log_row(date: Any, segment: Any, channel: Any, leads: Any) -> LogRow:
     import pandas as pd
 
@@ -105,9 +166,14 @@ def _log_row(date: Any, segment: Any, channel: Any, leads: Any) -> LogRow:
 
 
 def _cube(
-    result: SlaResult, frame: str, column: str, positions: list[int], n_rows: int, k: int,
+    result: SlaResult,
+    frame: str,
+    column: str,
+    positions: list[int],
+    n_rows: int,
+    k: int,
     fill: float,
-) -> Arr:  # fmt: skip
+) -> Arr:
     """An N*K x 12 table from a long frame; rows of unnamed segments get ``fill``."""
     values = getattr(result, frame)[column].to_numpy(dtype=np.float64, na_value=np.nan)
     out = np.full((n_rows, k, 12), fill)
@@ -178,9 +244,13 @@ def block_values(
     days = _days_in_month(asof) if asof else None
     v["track_days"] = [[float(days) if days else ""]]
     tr = result.tracker
-    for key, name in (("sla", "track_sla"), ("mtd", "track_mtd"),
-                      ("plan_to_date", "track_plan_mtd"), ("pace", "track_pace"),
-                      ("projected", "track_projected")):  # fmt: skip
+    for key, name in (
+        ("sla", "track_sla"),
+        ("mtd", "track_mtd"),
+        ("plan_to_date", "track_plan_mtd"),
+        ("pace", "track_pace"),
+        ("projected", "track_projected"),
+    ):
         row = tr[key].to_numpy(dtype=np.float64, na_value=np.nan)
         v[name] = [[_cell(x) for x in row[:k]]]
         v[f"{name}_team"] = [[_cell(x) for x in row[k:]]]

@@ -10,10 +10,11 @@ import datetime as dt
 import math
 from typing import Any
 
+from . import data_validation
+from .charts import add_charts
 from .formulas import Formulas
 from .layout import (
     PUBLIC_NAMES,
-    S_ASSUME_FIRST,
     S_ASSUME_HEADER,
     S_CHANNEL_ROW,
     S_TEAM_ROW,
@@ -23,7 +24,6 @@ from .layout import (
     Block,
     Layout,
     build_layout,
-    cell_ref,
     public_block,
 )
 from .model import Plan, SlaResult
@@ -37,9 +37,22 @@ def _q(sheet: str) -> str:
 
 
 class _Pair:
-    def __init__(self, wb: Any, ws_t: Any, ws_s: Any, *, prefix: str, plan: Plan,
-                 result: SlaResult, n_rows: int, log_rows: int, lang: str, example: bool,
-                 currency: str, sheet_names: tuple[str, str]) -> None:  # fmt: skip
+    def __init__(
+        self,
+        wb: Any,
+        ws_t: Any,
+        ws_s: Any,
+        *,
+        prefix: str,
+        plan: Plan,
+        result: SlaResult,
+        n_rows: int,
+        log_rows: int,
+        lang: str,
+        example: bool,
+        currency: str,
+        sheet_names: tuple[str, str],
+    ) -> None:
         self.wb, self.ws_t, self.ws_s = wb, ws_t, ws_s
         self.prefix, self.lang, self.example = prefix, lang, example
         self.text = strings(lang)
@@ -52,6 +65,12 @@ class _Pair:
         self.st = Styles(wb, currency, self.text["check_format"])
         self.currency = currency
         self.sheet_names = sheet_names
+        for ws in (ws_t, ws_s):
+            # XlsxWriter runs ~30 regex substitutions per formula to add _xlfn. prefixes
+            # to dynamic-array functions; ours use none (ALLOWED_FUNCTIONS, checked by a
+            # test), so that is pure cost: 60% of generate time. Skipping it is safe: if
+            # XlsxWriter renames this private hook, the override is merely unused.
+            ws._prepare_formula = _prepare_formula
 
     # -- small writers ----------------------------------------------------------------
     def ws(self, b: Block) -> Any:
@@ -88,6 +107,13 @@ class _Pair:
         text = self.text["notes"][key].format(currency=self.currency, label=self.label.lower())
         ws.write_comment(row, col, text, {"x_scale": 2, "y_scale": 1.3, "font_size": 9})
 
+    def add_data_validation(self) -> None:
+        words = [self.words["marketing"], self.words["sales"]]
+        for name, options in data_validation.rules(self.layout, words, self.sheet_names[0]).items():
+            b = self.layout[name]
+            last_row, last_col = b.row + b.nrows - 1, b.col + b.ncols - 1
+            self.ws(b).data_validation(b.row, b.col, last_row, last_col, options)
+
     def define_names(self) -> None:
         for name in PUBLIC_NAMES:
             b = public_block(self.layout, name)
@@ -100,8 +126,9 @@ class _Pair:
         self.write_tables()
         self.write_tracker()
         self.write_log()
-        self.write_charts()
+        add_charts(self.wb, self.ws_s, self.layout, self.sheet_names[1], self.text, self.words)
         self.define_names()
+        self.add_data_validation()
         for ws in (self.ws_t, self.ws_s):
             ws.protect("", {"format_columns": True, "format_rows": True})
             ws.set_landscape()
@@ -139,22 +166,6 @@ class _Pair:
         ws.set_column(1, 13, 12)
         ws.freeze_panes(T_HEADER + 1, 1)
         ws.repeat_rows(T_HEADER)
-        self.validate_targets()
-
-    def validate_targets(self) -> None:
-        ws, lay = self.ws_t, self.layout
-        y = lay["year"]
-        ws.data_validation(y.row, y.col, y.row, y.col, {
-            "validate": "integer", "criteria": "between", "minimum": 1900, "maximum": 9999,
-            "error_title": "Year", "error_message": "A year such as 2027."})  # fmt: skip
-        s = lay["segments"]
-        ws.data_validation(s.row, s.col, s.row + s.nrows - 1, s.col, {
-            "validate": "length", "criteria": "between", "minimum": 1, "maximum": 100,
-            "error_message": "A name of 1 to 100 characters."})  # fmt: skip
-        t = lay["targets"]
-        ws.data_validation(t.row, t.col, t.row + t.nrows - 1, t.col + 11, {
-            "validate": "decimal", "criteria": ">=", "value": 0,
-            "error_message": "A revenue amount of 0 or more."})  # fmt: skip
 
     # -- SLA sheet: channels and assumptions ------------------------------------------
     def write_sla_top(self) -> None:
@@ -170,14 +181,6 @@ class _Pair:
         self.note(ws, S_TEAM_ROW, 0, "channel_team")
         self.input_block("channels", [self.inp.channels], "text")
         self.input_block("channel_team", [[self.words.get(t, "") for t in self.inp.teams]], "text")
-        ch = lay["channels"]
-        ws.data_validation(ch.row, ch.col, ch.row, ch.col + k - 1, {
-            "validate": "length", "criteria": "between", "minimum": 1, "maximum": 50,
-            "error_message": "A channel name of 1 to 50 characters."})  # fmt: skip
-        team = lay["channel_team"]
-        choices = [self.words["marketing"], self.words["sales"]]
-        ws.data_validation(team.row, team.col, team.row, team.col + k - 1,
-                           {"validate": "list", "source": choices})  # fmt: skip
 
         title = tx["assumptions"].format(label=self.label.lower())
         ws.write_string(S_ASSUME_HEADER - 1, 0, title, st.get("section"))
@@ -190,8 +193,12 @@ class _Pair:
         ws.write_string(detail, 0, self.label, head)
         self.note(ws, detail, 1, "avg_price")
         self.note(ws, detail, 2, "marketing_share")
-        groups = (("close_rate", "close_rate"), ("channel_mix", "channel_mix"),
-                  ("revenue_share", "revenue_share"), ("lead_value", "lead_value"))  # fmt: skip
+        groups = (
+            ("close_rate", "close_rate"),
+            ("channel_mix", "channel_mix"),
+            ("revenue_share", "revenue_share"),
+            ("lead_value", "lead_value"),
+        )
         for block, key in groups:
             b = lay[block]
             if k > 1:
@@ -202,8 +209,9 @@ class _Pair:
                 ws.write_string(S_ASSUME_HEADER, b.col, tx[key], head)
             for j in range(k):
                 src = lay["channels"].ref(0, j, abs_row=True, abs_col=True)
-                ws.write_formula(detail, b.col + j, f'=IF({src}="","",{src})', head,
-                                 self.inp.channels[j])  # fmt: skip
+                ws.write_formula(
+                    detail, b.col + j, f'=IF({src}="","",{src})', head, self.inp.channels[j]
+                )
         self.note(ws, detail, lay["close_rate"].col, "close_rate")
         self.note(ws, detail, lay["channel_mix"].col, "channel_mix")
         mo = lay["mix_ok"]
@@ -221,21 +229,6 @@ class _Pair:
         self.formula_block("revenue_share", st.get("output", "percent"))
         self.formula_block("lead_value", out)
         self.formula_block("mix_ok", st.get("output", "check"))
-        n = lay.n
-        first = S_ASSUME_FIRST
-        ws.data_validation(first, 1, first + n - 1, 1, {
-            "validate": "decimal", "criteria": ">", "value": 0,
-            "error_message": "An average deal size above 0."})  # fmt: skip
-        for block, message in (("marketing_share", "A share from 0% to 100%."),
-                               ("channel_mix", "A share from 0% to 100%.")):  # fmt: skip
-            b = lay[block]
-            ws.data_validation(b.row, b.col, b.row + n - 1, b.col + b.ncols - 1, {
-                "validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,
-                "error_message": message})  # fmt: skip
-        cr = lay["close_rate"]
-        ws.data_validation(cr.row, cr.col, cr.row + n - 1, cr.col + k - 1, {
-            "validate": "decimal", "criteria": "between", "minimum": 0.000001, "maximum": 1,
-            "error_message": "A close rate above 0% and at most 100%."})  # fmt: skip
         ws.set_column(0, 0, 24)
         ws.set_column(1, 3, 13)
         ws.set_column(4, 4 + 4 * k + 1, 11)
@@ -296,9 +289,13 @@ class _Pair:
         )
         for criteria, fill, font in rules:
             fmt = self.wb.add_format({"bg_color": fill, "font_color": font})
-            self.ws_s.conditional_format(b.row, b.col, last_row, last_col,
-                                         {"type": "formula", "criteria": "=" + criteria,
-                                          "format": fmt})  # fmt: skip
+            self.ws_s.conditional_format(
+                b.row,
+                b.col,
+                last_row,
+                last_col,
+                {"type": "formula", "criteria": "=" + criteria, "format": fmt},
+            )
 
     # -- SLA sheet: tracker and daily data --------------------------------------------
     def write_tracker(self) -> None:
@@ -308,16 +305,14 @@ class _Pair:
         ws.write_string(m.row, 0, tx["track_month"], st.get("label"))
         self.input_cell(ws, m.row, m.col, self.inp.track_month, "integer")
         self.note(ws, m.row, 0, "track_month")
-        ws.data_validation(m.row, m.col, m.row, m.col, {
-            "validate": "integer", "criteria": "between", "minimum": 1, "maximum": 12})  # fmt: skip
         ws.write_string(a.row, 0, tx["track_asof"], st.get("label"))
         self.input_cell(ws, a.row, a.col, self.inp.track_asof, "date")
         self.note(ws, a.row, 0, "track_asof")
-        ws.data_validation(a.row, a.col, a.row, a.col, {
-            "validate": "date", "criteria": "between", "minimum": dt.date(1900, 1, 1),
-            "maximum": dt.date(9999, 12, 31)})  # fmt: skip
-        derived = (("track_date", "track_date", "date"), ("track_days", "track_days", "integer"),
-                   ("track_ok", None, ""))  # fmt: skip
+        derived = (
+            ("track_date", "track_date", "date"),
+            ("track_days", "track_days", "integer"),
+            ("track_ok", None, ""),
+        )
         for name, key, number in derived:
             if key:
                 ws.write_string(lay[name].row, 0, tx[key], st.get("label"))
@@ -330,8 +325,13 @@ class _Pair:
             ws.write_formula(hrow, 1 + j, f'=IF({src}="","",{src})', head, self.inp.channels[j])
         for t, team in enumerate(("marketing", "sales")):
             ws.write_string(hrow, 1 + k + t, tx["total_team"].format(team=self.words[team]), head)
-        names = {"sla": "track_sla", "mtd": "track_mtd", "plan_to_date": "track_plan_mtd",
-                 "pace": "track_pace", "projected": "track_projected"}  # fmt: skip
+        names = {
+            "sla": "track_sla",
+            "mtd": "track_mtd",
+            "plan_to_date": "track_plan_mtd",
+            "pace": "track_pace",
+            "projected": "track_projected",
+        }
         for row_key, label in zip(TRACK_ROWS, tx["track_rows"], strict=True):
             b = lay[names[row_key]]
             ws.write_string(b.row, 0, label, st.get("label"))
@@ -355,11 +355,19 @@ class _Pair:
     def write_log(self) -> None:
         ws, st, tx, lay = self.ws_s, self.st, self.text, self.layout
         row, col = lay.marks["log_section"]
-        ws.write_string(row, col, tx["log_section"].format(label=self.label.lower()),
-                        st.get("section"))  # fmt: skip
+        ws.write_string(
+            row, col, tx["log_section"].format(label=self.label.lower()), st.get("section")
+        )
         head = st.get("header")
-        labels = (tx["log_date"], self.label, tx["channel"], tx["log_leads"], tx["log_key"],
-                  tx["log_track_channel"], tx["log_track_day"])  # fmt: skip
+        labels = (
+            tx["log_date"],
+            self.label,
+            tx["channel"],
+            tx["log_leads"],
+            tx["log_key"],
+            tx["log_track_channel"],
+            tx["log_track_day"],
+        )
         for j, label in enumerate(labels):
             ws.write_string(S_CHANNEL_ROW - 1, col + j, label, head if j < 4 else st.get("helper"))
         self.note(ws, S_CHANNEL_ROW - 1, col, "log")
@@ -372,91 +380,14 @@ class _Pair:
         helper = st.get("helper")
         for name in ("log_key", "log_track_channel", "log_track_day"):
             self.formula_block(name, helper)
-        first, last = S_CHANNEL_ROW, S_CHANNEL_ROW + c - 1
-        segs = f"={_q(self.sheet_names[0])}!{lay['segments'].range_ref()}"
-        ws.data_validation(
-            first,
-            col,
-            last,
-            col,
-            {
-                "validate": "date",
-                "criteria": "between",
-                "minimum": dt.date(1900, 1, 1),
-                "maximum": dt.date(9999, 12, 31),
-                "error_message": "A date, e.g. 2027-01-31.",
-            },
-        )
-        ws.data_validation(first, col + 1, last, col + 1, {"validate": "list", "source": segs})
-        ws.data_validation(
-            first,
-            col + 2,
-            last,
-            col + 2,
-            {"validate": "list", "source": "=" + lay["channels"].range_ref()},
-        )
-        ws.data_validation(first, col + 3, last, col + 3, {
-            "validate": "integer", "criteria": ">=", "value": 0,
-            "error_message": "A whole number of leads, 0 or more."})  # fmt: skip
         ws.set_column(col, col + 3, 14)
         ws.set_column(col + 4, col + 6, 9)
 
     # -- charts -----------------------------------------------------------------------
-    def write_charts(self) -> None:
-        ws, tx, lay, sheet = self.ws_s, self.text, self.layout, _q(self.sheet_names[1])
-        hrow = lay.marks["sla_leads_header"][0]
-        months = f"={sheet}!{cell_ref(hrow, 3, abs_row=True, abs_col=True)}:" + cell_ref(
-            hrow, 14, abs_row=True, abs_col=True
-        )
-        columns = self.wb.add_chart({"type": "column"})
-        line = self.wb.add_chart({"type": "line"})
-        colors = {"marketing": ("#2E75B6", "#1F4E79"), "sales": ("#F4B183", "#C55A11")}
-        for t, team in enumerate(("marketing", "sales")):
-            word = self.words[team]
-            for table, chart, key in (("sla_leads", columns, "sla_series"),
-                                      ("actual_leads", line, "actual_series")):  # fmt: skip
-                b = lay[f"{table}_team_total"]
-                values = f"={sheet}!{cell_ref(b.row + t, b.col, abs_row=True, abs_col=True)}:" + (
-                    cell_ref(b.row + t, b.col + 11, abs_row=True, abs_col=True)
-                )
-                series: dict[str, Any] = {"name": tx[key].format(team=word),
-                                          "categories": months, "values": values}  # fmt: skip
-                color = colors[team][0 if chart is columns else 1]
-                if chart is columns:
-                    series["fill"] = {"color": color}
-                else:
-                    series["line"] = {"color": color, "width": 2.25}
-                    series["marker"] = {"type": "circle", "size": 5}
-                chart.add_series(series)
-        columns.combine(line)
-        columns.set_title({"name": tx["chart_monthly"]})
-        columns.set_legend({"position": "bottom"})
-        columns.set_size({"width": 760, "height": 320})
-        row, _ = lay.marks["tracker_section"]
-        ws.insert_chart(row, lay.k + 5, columns)
 
-        d = lay["daily"]
-        days = f"={sheet}!{cell_ref(d.row, 0, abs_row=True, abs_col=True)}:" + cell_ref(
-            d.row + 30, 0, abs_row=True, abs_col=True
-        )
-        bars = self.wb.add_chart({"type": "column"})
-        plan_line = self.wb.add_chart({"type": "line"})
-        rng = f"={sheet}!" + "{}:{}"
-        bars.add_series({
-            "name": tx["daily_actual"], "categories": days,
-            "values": rng.format(cell_ref(d.row, 2, abs_row=True, abs_col=True),
-                                 cell_ref(d.row + 30, 2, abs_row=True, abs_col=True)),
-            "fill": {"color": "#2E75B6"}})  # fmt: skip
-        plan_line.add_series({
-            "name": tx["daily_plan"], "categories": days,
-            "values": rng.format(cell_ref(d.row, 1, abs_row=True, abs_col=True),
-                                 cell_ref(d.row + 30, 1, abs_row=True, abs_col=True)),
-            "line": {"color": "#C00000", "width": 2.25, "dash_type": "dash"}})  # fmt: skip
-        bars.combine(plan_line)
-        bars.set_title({"name": tx["chart_daily"]})
-        bars.set_legend({"position": "bottom"})
-        bars.set_size({"width": 760, "height": 320})
-        ws.insert_chart(d.row - 1, 4, bars)
+
+def _prepare_formula(formula: str, expand_future_functions: bool = False) -> str:
+    return formula[1:] if formula.startswith("=") else formula
 
 
 def write_pair(wb: Any, ws_t: Any, ws_s: Any, **kwargs: Any) -> None:

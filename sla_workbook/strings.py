@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from functools import cache
-from importlib.resources import files
 from typing import Any
+
+from .templates_dir import template_path
 
 LANGUAGES = ("en", "es")
 
@@ -15,7 +16,7 @@ def strings(lang: str) -> dict[str, Any]:
 
     if lang not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, got {lang!r}")
-    text = files("sla_workbook.templates").joinpath(f"strings-{lang}.yaml").read_text("utf-8")
+    text = template_path(f"strings-{lang}.yaml").read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
 

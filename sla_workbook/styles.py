@@ -16,8 +16,19 @@ SECTION_FONT = "#1F4E79"
 HELPER_FONT = "#7F7F7F"
 TOTAL_FILL = "#DDEBF7"
 
-_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "MXN": "$", "BRL": "R$",
-            "CAD": "$", "AUD": "$", "INR": "₹", "CNY": "¥", "CHF": "CHF "}  # fmt: skip
+_SYMBOLS = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "¥",
+    "MXN": "$",
+    "BRL": "R$",
+    "CAD": "$",
+    "AUD": "$",
+    "INR": "₹",
+    "CNY": "¥",
+    "CHF": "CHF ",
+}
 
 
 def currency_format(code: str) -> str:
@@ -59,14 +70,31 @@ _ROLES: dict[str, dict[str, Any]] = {
     "title": {"bold": True, "font_size": 14, "font_color": SECTION_FONT, "locked": True},
     "intro": {"italic": True, "font_color": "#404040"},
     "banner": {"bold": True, "font_color": "#9C5700", "bg_color": "#FFEB9C"},
-    "section": {"bold": True, "font_size": 12, "font_color": SECTION_FONT, "bottom": 2,
-                "bottom_color": SECTION_FONT},
-    "header": {"bold": True, "font_color": "#FFFFFF", "bg_color": HEADER_FILL, "text_wrap": True,
-               "valign": "top", "border": 1, "border_color": "#BFBFBF"},
+    "section": {
+        "bold": True,
+        "font_size": 12,
+        "font_color": SECTION_FONT,
+        "bottom": 2,
+        "bottom_color": SECTION_FONT,
+    },
+    "header": {
+        "bold": True,
+        "font_color": "#FFFFFF",
+        "bg_color": HEADER_FILL,
+        "text_wrap": True,
+        "valign": "top",
+        "border": 1,
+        "border_color": "#BFBFBF",
+    },
     "label": {"bold": True},
-    "input": {"bg_color": INPUT_FILL, "font_color": INPUT_FONT, "locked": False, "border": 1,
-              "border_color": "#BFBFBF"},
+    "input": {
+        "bg_color": INPUT_FILL,
+        "font_color": INPUT_FONT,
+        "locked": False,
+        "border": 1,
+        "border_color": "#BFBFBF",
+    },
     "output": {"border": 1, "border_color": "#D9D9D9"},
     "total": {"bold": True, "bg_color": TOTAL_FILL, "border": 1, "border_color": "#BFBFBF"},
     "helper": {"font_color": HELPER_FONT, "font_size": 8},
-}  # fmt: skip
+}

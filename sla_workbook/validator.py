@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from .findings import Finding, Report
 from .formulas import formula_blocks
-from .input_checks import check_inputs
+from .input_checks import check_inputs, show
 from .layout import PUBLIC_NAMES, cell_ref, public_block
 from .raw import ErrorValue
-from .reader import SheetPair, Workbook, is_blank, read_workbook
+from .reader import SHEET_CHOICES, SheetPair, Workbook, is_blank, read_workbook
 from .strings import team_words
 
-SHEET_CHOICES = ("yours", "examples", "all")
 PER_BLOCK = 25  # cell-by-cell findings per block before one summary finding
+RECALCULATE = "recalculate (Ctrl+Shift+F9 in LibreOffice, Ctrl+Alt+F9 in Excel) and save"
 
 
 def validate(path: str | Path, sheets: str = "yours") -> Report:
@@ -33,15 +34,20 @@ def validate(path: str | Path, sheets: str = "yours") -> Report:
 
 def validate_workbook(wb: Workbook, sheets: str = "yours") -> Report:
     if sheets not in SHEET_CHOICES:
-        raise ValueError(f"sheets must be one of {SHEET_CHOICES}")
+        raise ValueError(f"sheets must be one of {', '.join(SHEET_CHOICES)}")
     report = Report(str(wb.path), wb.kind, wb.template_version, wb.language, sheets)
     if not wb.raw.has_stored_values:
-        report.findings.append(Finding(
-            "no-stored-values", "warning", None, None,
-            "the file holds no computed values (saved by a tool that does not calculate, "
-            "such as openpyxl); the engine's numbers are used instead",
-        ))  # fmt: skip
-    prefixes = {"yours": ["your_"], "examples": ["ex_"], "all": ["ex_", "your_"]}[sheets]
+        report.findings.append(
+            Finding(
+                "no-stored-values",
+                "warning",
+                None,
+                None,
+                "the file holds no computed values (saved by a tool that does not calculate, "
+                "such as openpyxl); the engine's numbers are used instead",
+            )
+        )
+    prefixes = SHEET_CHOICES[sheets]
     for prefix in prefixes:
         report.findings.extend(_validate_pair(wb, wb.pair(prefix)))
     return report
@@ -65,24 +71,45 @@ def _structure(wb: Workbook, pair: SheetPair) -> list[Finding]:
     out = []
     for sheet in (pair.targets_sheet, pair.sla_sheet):
         if sheet not in wb.raw.sheets:
-            out.append(Finding("missing-sheet", "error", sheet, None,
-                               f"the sheet {sheet!r} is missing; the workbook cannot be checked "
-                               "without it"))  # fmt: skip
+            out.append(
+                Finding(
+                    "missing-sheet",
+                    "error",
+                    sheet,
+                    None,
+                    f"the sheet {sheet!r} is missing; the workbook cannot be checked without it",
+                )
+            )
     for name in PUBLIC_NAMES:
         full = pair.prefix + name
         block = public_block(pair.layout, name)
         sheet = pair.sheet_of(block)
         if full not in wb.raw.names or wb.raw.names[full][0] not in wb.raw.sheets:
-            out.append(Finding("missing-name", "error", sheet, block.range_ref(),
-                               f"the defined name {full} is missing or points to a deleted sheet",
-                               expected=full))  # fmt: skip
+            out.append(
+                Finding(
+                    "missing-name",
+                    "error",
+                    sheet,
+                    block.range_ref(),
+                    f"the defined name {full} is missing or points to a deleted sheet",
+                    expected=full,
+                )
+            )
         elif wb.raw.names[full] != (sheet, block.range_ref()):
             got_sheet, got_ref = wb.raw.names[full]
-            out.append(Finding("moved-name", "error", got_sheet, got_ref,
-                               f"the defined name {full} points to '{got_sheet}'!{got_ref}, "
-                               f"not to '{sheet}'!{block.range_ref()} (rows or columns were "
-                               "inserted or deleted?)", expected=block.range_ref(),
-                               actual=got_ref))  # fmt: skip
+            out.append(
+                Finding(
+                    "moved-name",
+                    "error",
+                    got_sheet,
+                    got_ref,
+                    f"the defined name {full} points to '{got_sheet}'!{got_ref}, "
+                    f"not to '{sheet}'!{block.range_ref()} (rows or columns were "
+                    "inserted or deleted?)",
+                    expected=block.range_ref(),
+                    actual=got_ref,
+                )
+            )
     return out
 
 
@@ -111,6 +138,7 @@ def _formulas(pair: SheetPair, findings: list[Finding]) -> set[tuple[str, int, i
         b = pair.layout[block]
         sheet = pair.sheet_of(b)
         reported = 0
+        codes: Counter[str] = Counter()
         for i in range(b.nrows):
             for j in range(b.ncols):
                 want = pair.formulas.for_cell(block, i, j)
@@ -127,7 +155,7 @@ def _formulas(pair: SheetPair, findings: list[Finding]) -> set[tuple[str, int, i
                             + (
                                 "nothing"
                                 if is_blank(cell.value)
-                                else f"the typed value {cell.value!r}"
+                                else f"the typed value {show(cell.value)}"
                             )
                             + "; restore the formula (copy it from the row above or regenerate)"
                         ),
@@ -138,6 +166,7 @@ def _formulas(pair: SheetPair, findings: list[Finding]) -> set[tuple[str, int, i
                 else:
                     continue
                 reported += 1
+                codes[code] += 1
                 if reported <= PER_BLOCK:
                     findings.append(
                         Finding(
@@ -151,9 +180,16 @@ def _formulas(pair: SheetPair, findings: list[Finding]) -> set[tuple[str, int, i
                         )
                     )
         if reported > PER_BLOCK:
-            findings.append(Finding("formula-overwritten", "error", sheet, b.range_ref(),
-                                    f"{reported - PER_BLOCK} more formula cells in this block are "
-                                    "overwritten or changed"))  # fmt: skip
+            findings.append(
+                Finding(
+                    codes.most_common(1)[0][0],
+                    "error",
+                    sheet,
+                    b.range_ref(),
+                    f"{reported - PER_BLOCK} more formula cells in this block are "
+                    "overwritten or changed",
+                )
+            )
     return broken
 
 
@@ -179,12 +215,16 @@ def _same(expected: Any, actual: Any) -> bool:
     if isinstance(expected, float) and isinstance(actual, int | float):
         return math.isclose(expected, float(actual), rel_tol=1e-9, abs_tol=1e-9)
     if isinstance(expected, str) and isinstance(actual, str):
-        return expected.lower() == actual.lower() or expected == actual
+        return expected.lower() == actual.lower()
     return bool(expected == actual)
 
 
-def _values(pair: SheetPair, expected: dict[str, list[list[Any]]],
-            broken: set[tuple[str, int, int]], findings: list[Finding]) -> None:  # fmt: skip
+def _values(
+    pair: SheetPair,
+    expected: dict[str, list[list[Any]]],
+    broken: set[tuple[str, int, int]],
+    findings: list[Finding],
+) -> None:
     for block in formula_blocks(pair.layout):
         b = pair.layout[block]
         sheet = pair.sheet_of(b)
@@ -206,16 +246,29 @@ def _values(pair: SheetPair, expected: dict[str, list[list[Any]]],
                         if isinstance(want, float)
                         else repr(want)
                     )
-                    findings.append(Finding(
-                        "stale-value", "error", sheet, cell_ref(b.row + i, b.col + j),
-                        f"the stored value does not match the inputs (should be {shown}): "
-                        "recalculate (Ctrl+Shift+F9 in LibreOffice, Ctrl+Alt+F9 in Excel) and save",
-                        expected=want, actual=str(got) if isinstance(got, ErrorValue) else got,
-                    ))  # fmt: skip
+                    findings.append(
+                        Finding(
+                            "stale-value",
+                            "error",
+                            sheet,
+                            cell_ref(b.row + i, b.col + j),
+                            f"the stored value does not match the inputs (should be {shown}): "
+                            + RECALCULATE,
+                            expected=want,
+                            actual=str(got) if isinstance(got, ErrorValue) else got,
+                        )
+                    )
         if reported > PER_BLOCK:
-            findings.append(Finding("stale-value", "error", sheet, b.range_ref(),
-                                    f"{reported - PER_BLOCK} more stored values in this block do "
-                                    "not match the inputs"))  # fmt: skip
+            findings.append(
+                Finding(
+                    "stale-value",
+                    "error",
+                    sheet,
+                    b.range_ref(),
+                    f"{reported - PER_BLOCK} more stored values in this block do "
+                    "not match the inputs",
+                )
+            )
 
 
 def _promise(pair: SheetPair, findings: list[Finding]) -> None:
@@ -238,9 +291,15 @@ def _promise(pair: SheetPair, findings: list[Finding]) -> None:
                 sheet, _ = pair.address("sla_revenue", s * k, m)
                 first = cell_ref(lay["sla_revenue"].row + s * k, lay["sla_revenue"].col + m)
                 last = cell_ref(lay["sla_revenue"].row + s * k + k - 1, lay["sla_revenue"].col + m)
-                findings.append(Finding(
-                    "sla-short-of-target", "error", sheet, f"{first}:{last}",
-                    f"the revenue the SLA plans for {inp.names[s]!r} in month {m + 1} adds up "
-                    f"to {total:,.2f}, less than the target {target:,.2f}",
-                    expected=float(target), actual=total,
-                ))  # fmt: skip
+                findings.append(
+                    Finding(
+                        "sla-short-of-target",
+                        "error",
+                        sheet,
+                        f"{first}:{last}",
+                        f"the revenue the SLA plans for {inp.names[s]!r} in month {m + 1} adds up "
+                        f"to {total:,.2f}, less than the target {target:,.2f}",
+                        expected=float(target),
+                        actual=total,
+                    )
+                )

@@ -112,3 +112,20 @@ def test_python_dash_m_and_console_script() -> None:
     assert out.startswith("Region,Channel,Team,Jan")
     script = Path(sys.executable).with_name("sla-workbook")
     assert subprocess.run([str(script), "--version"], capture_output=True, text=True).stdout
+
+
+def test_csv_output_escapes_formula_like_names(tmp_path: Path) -> None:
+    from tests.plans import plan_dict
+
+    data = plan_dict()
+    data["segments"][0]["name"] = "=HYPERLINK(1)"
+    plan = tmp_path / "p.json"
+    plan.write_text(json.dumps(data))
+    code, out, _ = run("compute", str(plan), "--format", "csv")
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[1][0] == "'=HYPERLINK(1)"
+    # text output and JSON keep the name as it is: they are not opened by spreadsheets
+    assert json.loads(run("compute", str(plan), "--format", "json")[1])["rows"][0]["segment"] == (
+        "=HYPERLINK(1)"
+    )

@@ -31,15 +31,15 @@ def seg(**changes: Any) -> dict[str, Any]:
     [
         (plan_dict(year=1800), "year: 1800 is not a year between 1900 and 9999"),
         (plan_dict(year="2027"), "year: '2027' is not a year between 1900 and 9999"),
-        (plan_dict(year=True), "year: True is not a year between 1900 and 9999"),
+        (plan_dict(year=True), "year: true is not a year between 1900 and 9999"),
         (plan_dict(currency="Dollars"), "currency: 'Dollars' is not a 3-letter currency code"),
         (plan_dict(segment_label=""), "segment_label: '' is not a non-empty text"),
         (plan_dict(colour="blue"), "colour: unknown field"),
         (plan_dict(channels=[]), "channels: must be a non-empty list"),
-        (plan_dict(channels=[{"name": "", "team": "sales"}]), "channels[0].name: '' is not a"),
+        (plan_dict(channels=[{"name": "", "team": "sales"}]), "channels[0].name: '' is empty"),
         (
             plan_dict(channels=[{"name": "A*", "team": "marketing"}]),
-            "channels[0].name: 'A*' contains *, which spreadsheet criteria read as wildcards",
+            "channels[0].name: 'A*' contains *, which spreadsheet formulas read as wildcards",
         ),
         (
             plan_dict(channels=[{"name": "A", "team": "finance"}]),
@@ -57,7 +57,7 @@ def seg(**changes: Any) -> dict[str, Any]:
         ),
         (plan_dict(segments=[]), "segments: must be a non-empty list"),
         (plan_dict(segments=["North"]), "segments[0]: must be a mapping"),
-        (seg(name="  "), "segments[0].name: '  ' is not a non-empty name"),
+        (seg(name="  "), "segments[0].name: '  ' is empty"),
         (seg(name="EMEA?"), "segments[0].name: 'EMEA?' contains ?"),
         (seg(region="x"), "segments[0].region: unknown field"),
         (seg(avg_price=0), "segments[0].avg_price: 0 is not > 0"),
@@ -213,13 +213,40 @@ def test_log_csv_is_read_relative_to_the_plan(tmp_path: Path) -> None:
     (tmp_path / "plan.json").write_text(json.dumps(plan_dict(log="leads.csv")))
     with pytest.raises(PlanError) as info:
         load_plan(tmp_path / "plan.json")
-    assert info.value.problems == ["log[1].leads: 'x' is not a number"]
+    assert info.value.problems == ["leads.csv:3 leads: 'x' is not a number"]
 
 
-def test_log_csv_missing(tmp_path: Path) -> None:
-    (tmp_path / "plan.json").write_text(json.dumps(plan_dict(log="nope.csv")))
-    with pytest.raises(InputError, match=r"log: cannot read .*nope.csv"):
+def test_log_csv_missing_is_one_problem_among_all(tmp_path: Path) -> None:
+    (tmp_path / "plan.json").write_text(json.dumps(plan_dict(log="nope.csv", year=1)))
+    with pytest.raises(PlanError) as info:
         load_plan(tmp_path / "plan.json")
+    assert info.value.problems[0] == "year: 1 is not a year between 1900 and 9999"
+    assert info.value.problems[1].startswith("log: cannot read ") and "nope.csv" in str(info.value)
+
+
+def test_log_csv_header_is_checked_once_ignoring_case(tmp_path: Path) -> None:
+    (tmp_path / "ok.csv").write_text("Date,Segment,Channel,Leads\n2027-01-02,North,Sales,3\n\n")
+    (tmp_path / "plan.json").write_text(json.dumps(plan_dict(log="ok.csv")))
+    assert len(load_plan(tmp_path / "plan.json").log) == 1
+    (tmp_path / "bad.csv").write_text("day,region,source,count\n" + "2027-01-02,N,S,3\n" * 500)
+    (tmp_path / "plan.json").write_text(json.dumps(plan_dict(log="bad.csv")))
+    with pytest.raises(PlanError) as info:
+        load_plan(tmp_path / "plan.json")
+    assert len(info.value.problems) == 1 and "the header must name the columns" in str(info.value)
+
+
+def test_yaml_repeated_key_and_exponent_numbers(tmp_path: Path) -> None:
+    import yaml
+
+    data = plan_dict()
+    text = yaml.safe_dump(data).replace("avg_price: 10000", "avg_price: 1e4")
+    (tmp_path / "p.yaml").write_text(text)
+    assert float(load_plan(tmp_path / "p.yaml").segments["avg_price"].iloc[0]) == 10000
+    (tmp_path / "twice.yaml").write_text(text + "year: 2028\n")
+    with pytest.raises(
+        InputError, match=r"twice.yaml:\d+:\d+: invalid YAML: the key 'year' appears twice"
+    ):
+        load_plan(tmp_path / "twice.yaml")
 
 
 @pytest.mark.parametrize("name", ["samples/plan.yaml", "templates/example-plan.yaml"])

@@ -87,3 +87,11 @@ def test_half_values_round_away_from_zero(n: int, digits: int) -> None:
     up = float((Decimal(n) + 1).scaleb(-digits))
     assert excel_round(float(d), digits) == up
     assert excel_round(-float(d), digits) == -up
+
+
+@pytest.mark.parametrize("x", [2.0**52 + 1, 1e25, 1e30, -1e300, 9007199254740993.0])
+def test_huge_values_are_already_whole(x: float) -> None:
+    # no decimal-context overflow, and odd values past 2**52 do not gain 1 from y + 0.5
+    assert excel_round(x, 6) == x
+    assert excel_roundup(x, 6) == x
+    assert excel_round(x, 0) == x
