@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 SAMPLE := samples/plan.yaml
 OUT    := out
 
-.PHONY: run test bench install install-test system-deps lint typecheck pytest clean
+.PHONY: run test bench fuzz install install-test system-deps lint typecheck pytest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,11 @@ pytest:
 bench: install system-deps
 	$(BIN)/python -m pip install -q '.[bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+## make fuzz: mutate workbooks and validate them for FUZZ_MINUTES (default 10); crashes are kept
+FUZZ_MINUTES ?= 10
+fuzz: install-test system-deps
+	$(BIN)/python -m tests.fuzz --minutes $(FUZZ_MINUTES)
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -227,8 +227,10 @@ def validate(file: str, fmt: str, strict: bool, sheets: str) -> None:
     try:
         wb = read_workbook(file)
     except InputError as exc:
+        if click.get_current_context().find_root().params.get("debug"):
+            raise
         click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(2)  # validate's contract: 2 = not readable as an SLA workbook
     report = validate_workbook(wb, sheets)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))

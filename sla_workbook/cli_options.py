@@ -60,6 +60,7 @@ def check_generate_options(
             rows=max(rows or 0, len(plan.segments)),
             log_rows=max(log_rows, len(plan.log)),
             plan=plan,
+            plan_path=plan_path,
             currency=plan.currency,
         )
     else:

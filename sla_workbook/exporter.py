@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .atomic import atomic_write
 from .errors import OutputError
 from .reader import SHEET_CHOICES, Workbook
 from .rules import csv_safe
@@ -48,14 +49,17 @@ def export_workbook(
         raise OutputError(f"{folder}: cannot create ({exc.strerror})") from None
     written = []
     for name, frame in data.items():
-        path = targets[name]
-        tmp = path.with_name(f".{path.name}.tmp")
         if fmt == "csv":
-            _csv_safe(frame).to_csv(tmp, index=False)
+            safe = _csv_safe(frame)
+
+            def write(tmp: Path, frame: pd.DataFrame = safe) -> None:
+                frame.to_csv(tmp, index=False)
         else:
-            frame.to_json(tmp, orient="records", date_format="iso", indent=1)
-        tmp.replace(path)
-        written.append(path)
+
+            def write(tmp: Path, frame: pd.DataFrame = frame) -> None:
+                frame.to_json(tmp, orient="records", date_format="iso", indent=1)
+
+        written.append(atomic_write(targets[name], write, force=force, inputs=(wb.path,)))
     return written
 
 

@@ -9,13 +9,12 @@ segment named "=HYPERLINK(...)" stays text.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from ._version import __version__
-from .errors import OutputError, PlanError
+from .atomic import atomic_write
+from .errors import PlanError
 from .model import TEAMS, Plan
 from .strings import strings, team_words
 from .templates_dir import template_path
@@ -38,6 +37,7 @@ class GenerateOptions:
     currency: str = "USD"
     log_rows: int = 1000
     plan: Plan | None = None
+    plan_path: str | None = None  # where the plan came from: never overwritten by the output
     track_month: int | None = 1
 
 
@@ -126,34 +126,8 @@ def generate(path: str | Path, opts: GenerateOptions, *, force: bool = False) ->
     problems = option_problems(opts)
     if problems:
         raise PlanError("options", [f"{option}: {message}" for option, message in problems])
-    out = Path(path)
-    if out.exists() and not force:
-        raise OutputError(f"{out}: already exists (use --force to replace it)")
-    if out.is_dir():
-        raise OutputError(f"{out}: is a directory")
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"{out}: folder {folder} does not exist")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=".sla-", suffix=".xlsx", dir=folder)
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot write in {folder} ({exc.strerror})") from None
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        _write(tmp, opts)
-        if force:
-            os.replace(tmp, out)
-        else:
-            try:
-                os.link(tmp, out)  # fails if the file appeared meanwhile: never clobber
-            except FileExistsError:
-                raise OutputError(f"{out}: already exists (use --force to replace it)") from None
-            except OSError:
-                os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out
+    inputs = (Path(opts.plan_path),) if opts.plan_path else ()
+    return atomic_write(Path(path), lambda tmp: _write(tmp, opts), force=force, inputs=inputs)
 
 
 def _write(path: Path, opts: GenerateOptions) -> None:

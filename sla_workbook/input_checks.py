@@ -25,7 +25,8 @@ def _num(v: Any) -> float | None:
 
 
 def show(v: Any) -> str:
-    """A cell value as a person would have typed it: 13, 'next year', TRUE, nothing."""
+    """A cell value as a person would have typed it: 13, 'next year', TRUE, nothing.
+    Long text is clipped: a 10 MB cell must not become a 10 MB message."""
     if is_blank(v):
         return "nothing"
     if isinstance(v, bool):
@@ -34,7 +35,8 @@ def show(v: Any) -> str:
         return f"{v:g}"
     if isinstance(v, ErrorValue):
         return v.code
-    return repr(str(v))
+    text = str(v)
+    return repr(text if len(text) <= 60 else text[:57] + "...")
 
 
 class _Checker:
@@ -155,7 +157,7 @@ def _names(ck: _Checker) -> None:
     for i, name in named:
         problem = name_problem(name)
         if problem and "wildcards" in problem:
-            ck.add("name-wildcard", "segments", i, 0, f"{name!r} {problem}; remove it")
+            ck.add("name-wildcard", "segments", i, 0, f"{show(name)} {problem}; remove it")
     for later, first in repeats([name for _, name in named]):
         first_cell = ck.pair.address("segments", named[first][0], 0)[1]
         ck.add(
@@ -163,7 +165,7 @@ def _names(ck: _Checker) -> None:
             "segments",
             named[later][0],
             0,
-            f"{named[later][1]!r} repeats the name in {first_cell} (names match ignoring "
+            f"{show(named[later][1])} repeats the name in {first_cell} (names match ignoring "
             "case); each segment once",
         )
 
@@ -175,7 +177,7 @@ def _channels(ck: _Checker) -> None:
         if not name:
             ck.add("channel-missing", "channels", 0, j, "a channel has no name")
         elif problem and "wildcards" in problem:
-            ck.add("name-wildcard", "channels", 0, j, f"{name!r} {problem}")
+            ck.add("name-wildcard", "channels", 0, j, f"{show(name)} {problem}")
         if not inp.teams[j]:
             shown = show(ck.value("channel_team", 0, j))
             ck.add(
@@ -183,7 +185,7 @@ def _channels(ck: _Checker) -> None:
                 "channel_team",
                 0,
                 j,
-                f"the team of channel {name!r} must be Marketing or Sales, not {shown}",
+                f"the team of channel {show(name)} must be Marketing or Sales, not {shown}",
             )
     named = [(j, n) for j, n in enumerate(inp.channels) if n]
     for later, _ in repeats([n for _, n in named]):
@@ -193,7 +195,7 @@ def _channels(ck: _Checker) -> None:
             "channels",
             0,
             j,
-            f"channel {name!r} is listed twice (names match ignoring case)",
+            f"channel {show(name)} is listed twice (names match ignoring case)",
         )
     for team in ("marketing", "sales"):
         if team not in inp.teams:
@@ -221,7 +223,7 @@ def _segment_rows(ck: _Checker) -> None:
                     severity="warning",
                 )
             continue
-        label = f"{pair.plan.segment_label} {name!r}"
+        label = f"{pair.plan.segment_label} {show(name)}"
         for m in range(12):
             ck.number("targets", i, m, f"the target of {label}", 0, math.inf)
         ck.number(
@@ -299,7 +301,11 @@ def _log(ck: _Checker) -> None:
                 ck.add(code, block, row, 0, f"the {what} is missing")
             elif text.lower() not in known:
                 ck.add(
-                    code, block, row, 0, f"{text!r} is not one of the {what}s, so it is not counted"
+                    code,
+                    block,
+                    row,
+                    0,
+                    f"{show(text)} is not one of the {what}s, so it is not counted",
                 )
         raw_leads = ck.value("log_leads", row)
         x = _num(raw_leads)

@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import InputError
 from .raw import Cell, ErrorValue, RawWorkbook, datetime_to_serial
+from .sniff import read_part
 from .xlsx_source import parse_ref
 
 T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
@@ -61,7 +62,8 @@ def openformula_to_excel(text: str) -> str:
 def _parse(data: bytes) -> Any:
     from defusedxml import ElementTree
 
-    return ElementTree.fromstring(data)
+    # Workbooks never need a DTD; refusing it (and entities) stops XML bombs and XXE.
+    return ElementTree.fromstring(data, forbid_dtd=True)
 
 
 def read_ods(path: Path) -> RawWorkbook:
@@ -72,7 +74,7 @@ def read_ods(path: Path) -> RawWorkbook:
     with zf:
         if "content.xml" not in zf.namelist():
             raise InputError(f"{path}: not an .ods workbook (no content.xml)")
-        root = _parse(zf.read("content.xml"))
+        root = _parse(read_part(zf, "content.xml"))
         props = _meta(zf) if "meta.xml" in zf.namelist() else {}
     sheets, cells = [], {}
     for table in root.iter(f"{T}table"):
@@ -102,7 +104,7 @@ def _range_address(address: str) -> tuple[str, str] | None:
 
 
 def _meta(zf: zipfile.ZipFile) -> dict[str, str]:
-    root = _parse(zf.read("meta.xml"))
+    root = _parse(read_part(zf, "meta.xml"))
     return {el.get(f"{M}name", ""): el.text or "" for el in root.iter(f"{M}user-defined")}
 
 

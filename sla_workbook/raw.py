@@ -39,6 +39,7 @@ class RawWorkbook:
     cells: dict[str, dict[tuple[int, int], Cell]]
     names: dict[str, tuple[str, str]]  # defined name -> (sheet, "$A$1:$B$2")
     properties: dict[str, str] = field(default_factory=dict)
+    merged: dict[str, list[str]] = field(default_factory=dict)  # sheet -> ["A1:B2", ...]
 
     def cell(self, sheet: str, row: int, col: int) -> Cell:
         return self.cells.get(sheet, {}).get((row, col), _EMPTY)

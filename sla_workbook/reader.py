@@ -98,10 +98,6 @@ class Workbook:
 def read_workbook(path: str | Path) -> Workbook:
     """Read one of our workbooks (.xlsx or .ods). InputError says why a file is not one."""
     p = Path(path)
-    if p.is_dir():
-        raise InputError(f"{p}: is a directory, expected a workbook (.xlsx or .ods)")
-    if not p.exists():
-        raise InputError(f"{p}: no such file")
     raw = _read_raw(p)
     version = raw.properties.get("sla_template_version")
     if version is None and not any(n.startswith("your_") for n in raw.names):
@@ -121,7 +117,7 @@ def read_workbook(path: str | Path) -> Workbook:
 
 
 def _read_raw(p: Path) -> RawWorkbook:
-    """Sniff the file (not its name) and read it; every failure becomes a one-line InputError."""
+    """Sniff the file (not its name), then read it; every failure is a one-line InputError."""
     import zipfile
     import zlib
     from xml.etree.ElementTree import ParseError
@@ -129,32 +125,41 @@ def _read_raw(p: Path) -> RawWorkbook:
     from defusedxml import DefusedXmlException
 
     from .ods_source import read_ods
+    from .sniff import sniff
     from .xlsx_source import read_xlsx
 
+    kind = sniff(p)
     try:
-        with p.open("rb") as fh:
-            head = fh.read(8)
-    except PermissionError:
-        raise InputError(f"{p}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror})") from None
-    if head[:2] != b"PK":
-        raise InputError(f"{p}: not a workbook (.xlsx or .ods are zip files; this one is not)")
-    try:
-        with zipfile.ZipFile(p) as zf:
-            names = set(zf.namelist())
-            is_ods = "content.xml" in names and "xl/workbook.xml" not in names
-        return read_ods(p) if is_ods else read_xlsx(p)
+        return read_ods(p) if kind == "ods" else read_xlsx(p)
     except InputError:
         raise
     except DefusedXmlException as exc:
-        raise InputError(f"{p}: refused: the file's XML uses {type(exc).__name__} "
-                         "(entities or DTDs, as XML attacks do); re-save it from a spreadsheet "
-                         "program") from None  # fmt: skip
-    except (zipfile.BadZipFile, zlib.error, EOFError, ParseError, KeyError, ValueError,
-            IndexError, UnicodeDecodeError, OSError, NotImplementedError) as exc:  # fmt: skip
-        raise InputError(f"{p}: damaged workbook ({type(exc).__name__}: {exc}); re-download "
-                         "it or re-save it from a spreadsheet program") from None  # fmt: skip
+        raise InputError(
+            f"{p}: refused: the file's XML uses {type(exc).__name__} "
+            "(entities or DTDs, as XML attacks do); re-save it from a spreadsheet "
+            "program"
+        ) from None
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        ParseError,
+        KeyError,
+        ValueError,
+        IndexError,
+        UnicodeDecodeError,
+        OSError,
+        NotImplementedError,
+    ) as exc:
+        raise InputError(
+            f"{p}: damaged workbook ({type(exc).__name__}: {_short(exc)}); "
+            "re-download it or re-save it from a spreadsheet program"
+        ) from None
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).replace("\n", " ")
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def _shape(raw: RawWorkbook, prefix: str) -> tuple[int, int, int]:

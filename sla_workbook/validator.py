@@ -55,8 +55,11 @@ def validate_workbook(wb: Workbook, sheets: str = "yours") -> Report:
 
 def _validate_pair(wb: Workbook, pair: SheetPair) -> list[Finding]:
     structure = _structure(wb, pair)
-    if any(f.code == "missing-sheet" for f in structure):
+    if any(f.code in ("missing-sheet", "moved-name") for f in structure):
+        # Rows or columns inserted or deleted: every block after them moved, and checking
+        # cells at their template places would report thousands of wrong cells instead.
         return structure
+    structure += _merged_inputs(wb, pair)
     findings = structure + check_inputs(pair)
     broken = _formulas(pair, findings)
     expected = _expected_values(wb, pair, findings)
@@ -110,6 +113,40 @@ def _structure(wb: Workbook, pair: SheetPair) -> list[Finding]:
                     actual=got_ref,
                 )
             )
+    return out
+
+
+def _merged_inputs(wb: Workbook, pair: SheetPair) -> list[Finding]:
+    """Merged cells over an input block hide inputs (only the first cell keeps a value)."""
+    from .xlsx_source import parse_ref
+
+    out = []
+    for name, block in pair.layout.blocks.items():
+        if block.kind != "input":
+            continue
+        sheet = pair.sheet_of(block)
+        for ref in wb.raw.merged.get(sheet, []):
+            first, _, last = ref.partition(":")
+            try:
+                (r1, c1), (r2, c2) = parse_ref(first), parse_ref(last or first)
+            except ValueError:
+                continue
+            if (
+                r1 <= block.row + block.nrows - 1
+                and r2 >= block.row
+                and c1 <= block.col + block.ncols - 1
+                and c2 >= block.col
+            ):
+                out.append(
+                    Finding(
+                        "merged-input",
+                        "error",
+                        sheet,
+                        ref,
+                        f"cells {ref} are merged over the {name} inputs; unmerge "
+                        "them so each input has its own cell",
+                    )
+                )
     return out
 
 

@@ -8,6 +8,7 @@ output stays byte-for-byte reproducible.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -16,11 +17,11 @@ _EMPTY_RESULT = re.compile(rb'<c r="([A-Z]+[0-9]+)"((?: s="[0-9]+")?)><f>([^<]*)
 
 
 def fix_empty_string_results(path: Path) -> None:
-    tmp = path.with_name(path.name + ".fix")
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+    buffer = io.BytesIO()  # in memory: no second temporary file to clean up
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info)
             if info.filename.startswith("xl/worksheets/sheet"):
                 data = _EMPTY_RESULT.sub(rb'<c r="\1"\2 t="str"><f>\3</f><v></v></c>', data)
             dst.writestr(info, data)
-    tmp.replace(path)
+    path.write_bytes(buffer.getvalue())

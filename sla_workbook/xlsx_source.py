@@ -15,6 +15,7 @@ from typing import Any
 
 from .errors import InputError
 from .raw import Cell, ErrorValue, RawWorkbook
+from .sniff import read_part
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -39,7 +40,8 @@ def parse_ref(ref: str) -> tuple[int, int]:
 def _parse(data: bytes) -> Any:
     from defusedxml import ElementTree
 
-    return ElementTree.fromstring(data)
+    # Workbooks never need a DTD; refusing it (and entities) stops XML bombs and XXE.
+    return ElementTree.fromstring(data, forbid_dtd=True)
 
 
 def read_xlsx(path: Path) -> RawWorkbook:
@@ -51,17 +53,28 @@ def read_xlsx(path: Path) -> RawWorkbook:
         names = set(zf.namelist())
         if "xl/workbook.xml" not in names:
             raise InputError(f"{path}: not an .xlsx workbook (no xl/workbook.xml)")
-        wb = _parse(zf.read("xl/workbook.xml"))
+        wb = _parse(read_part(zf, "xl/workbook.xml"))
+        pr = wb.find(f"{NS}workbookPr")
+        if pr is not None and pr.get("date1904") in ("1", "true"):
+            raise InputError(
+                f"{path}: the workbook uses the 1904 date system (a Mac Excel option), so its "
+                "dates would be read 4 years off; turn it off (Excel > Preferences > "
+                "Calculation > Use the 1904 date system) and save again"
+            )
         rels = _rels(zf, "xl/_rels/workbook.xml.rels")
         strings = _shared_strings(zf) if "xl/sharedStrings.xml" in names else []
         sheets: list[str] = []
         cells: dict[str, dict[tuple[int, int], Cell]] = {}
+        merged: dict[str, list[str]] = {}
         for sheet in wb.iter(f"{NS}sheet"):
             name = sheet.get("name", "")
             target = rels.get(sheet.get(f"{REL_NS}id", ""), "")
             part = target.lstrip("/") if target.startswith("/") else "xl/" + target
             sheets.append(name)
-            cells[name] = _sheet_cells(zf.read(part), strings) if part in names else {}
+            if part in names:
+                cells[name], merged[name] = _sheet_cells(read_part(zf, part), strings)
+            else:
+                cells[name], merged[name] = {}, []
         defined = {}
         for dn in wb.iter(f"{NS}definedName"):
             if dn.get("localSheetId") is None and dn.text:
@@ -69,7 +82,7 @@ def read_xlsx(path: Path) -> RawWorkbook:
                 if parsed:
                     defined[dn.get("name", "")] = parsed
         props = _custom_properties(zf) if "docProps/custom.xml" in names else {}
-    return RawWorkbook(path, "xlsx", sheets, cells, defined, props)
+    return RawWorkbook(path, "xlsx", sheets, cells, defined, props, merged)
 
 
 def split_sheet_ref(text: str) -> tuple[str, str] | None:
@@ -86,12 +99,12 @@ def split_sheet_ref(text: str) -> tuple[str, str] | None:
 def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, str]:
     if part not in zf.namelist():
         return {}
-    root = _parse(zf.read(part))
+    root = _parse(read_part(zf, part))
     return {r.get("Id", ""): r.get("Target", "") for r in root.iter(f"{PKG_REL}Relationship")}
 
 
 def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
-    root = _parse(zf.read("xl/sharedStrings.xml"))
+    root = _parse(read_part(zf, "xl/sharedStrings.xml"))
     out = []
     for si in root.iter(f"{NS}si"):
         out.append("".join(t.text or "" for t in si.iter(f"{NS}t")))
@@ -99,7 +112,7 @@ def _shared_strings(zf: zipfile.ZipFile) -> list[str]:
 
 
 def _custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
-    root = _parse(zf.read("docProps/custom.xml"))
+    root = _parse(read_part(zf, "docProps/custom.xml"))
     out = {}
     for prop in root:
         name = prop.get("name")
@@ -108,7 +121,7 @@ def _custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def _sheet_cells(data: bytes, strings: list[str]) -> dict[tuple[int, int], Cell]:
+def _sheet_cells(data: bytes, strings: list[str]) -> tuple[dict[tuple[int, int], Cell], list[str]]:
     from openpyxl.formula.translate import Translator
 
     root = _parse(data)
@@ -148,4 +161,5 @@ def _sheet_cells(data: bytes, strings: list[str]) -> dict[tuple[int, int], Cell]
         if value is None and formula is None:
             continue
         out[parse_ref(ref)] = Cell(value, formula)
-    return out
+    merged = [m.get("ref", "") for m in root.iter(f"{NS}mergeCell")]
+    return out, merged

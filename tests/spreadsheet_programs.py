@@ -111,6 +111,7 @@ def uno_edit(
     *,
     autocalc: bool = True,
     remove_sheets: tuple[str, ...] = (),
+    insert_rows: tuple[tuple[str, int, int], ...] = (),
 ) -> list[Path]:
     """Type values into named blocks in LibreOffice (UNO), recalculate, save each output."""
     import json
@@ -126,6 +127,7 @@ def uno_edit(
                     "autocalc": autocalc,
                     "cells": cells,
                     "remove_sheets": list(remove_sheets),
+                    "insert_rows": [list(r) for r in insert_rows],
                     "outputs": [{"path": str(p), "filter": f} for p, f in outputs],
                 }
             )

@@ -241,7 +241,7 @@ def test_cli_errors_json_matches_schema_and_exit_1(base: Path, tmp_path: Path) -
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        (b"", "not a workbook"),
+        (b"", "the file is empty"),
         (b"date,leads\n2027-01-01,3\n", "not a workbook"),
         (None, "is a directory"),
     ],

@@ -20,6 +20,20 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def _snapshot(path: Path) -> dict[str, Any]:
+    from sla_workbook.formulas import formula_blocks
+    from sla_workbook.reader import read_workbook
+
+    pair = read_workbook(path).yours
+    every_block = {}
+    for block in formula_blocks(pair.layout):
+        b = pair.layout[block]
+        cell = next(
+            pair.cell(block, i, j).formula
+            for i in range(b.nrows)
+            for j in range(b.ncols)
+            if pair.formulas.for_cell(block, i, j) is not None
+        )
+        every_block[block] = cell
     wb = load(path, data_only=False)
     names = {}
     first_formulas = {}
@@ -31,7 +45,12 @@ def _snapshot(path: Path) -> dict[str, Any]:
         if isinstance(value, str) and value.startswith("="):
             first_formulas[name] = value
     props = {p.name: p.value for p in wb.custom_doc_props.props if p.name != "sla_workbook_version"}
-    return {"defined_names": names, "first_formulas": first_formulas, "properties": props}
+    return {
+        "defined_names": names,
+        "first_formulas": first_formulas,
+        "first_formula_of_every_block": every_block,
+        "properties": props,
+    }
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])

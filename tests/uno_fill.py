@@ -91,6 +91,8 @@ def main(job_path):
                     set_cell(rng.getCellByPosition(c, r), value)
         for name in job.get("remove_sheets", []):
             doc.Sheets.removeByName(name)
+        for sheet, index, count in job.get("insert_rows", []):
+            doc.Sheets.getByName(sheet).Rows.insertByIndex(index, count)
         if job.get("autocalc", True):
             doc.calculateAll()
         for out in job["outputs"]:
