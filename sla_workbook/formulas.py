@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property, partial
 
 from .layout import Layout, cell_ref
 
@@ -300,44 +301,55 @@ class Formulas:
     # -- one entry point for writer and validator -------------------------------------
     def for_cell(self, block: str, i: int, j: int) -> str | None:
         """The formula of cell (i, j) of a block; None where the block holds a constant."""
+        make = self._dispatch.get(block)
+        return make(i, j) if make else None
+
+    @cached_property
+    def _dispatch(self) -> dict[str, Callable[[int, int], str | None]]:
+        """Block name -> formula maker, built once (the validator asks for every cell)."""
         k = self.layout.k
-        for table in TABLES:
-            if block == f"{table}_keys":
-                return self.table_key(i, j)
-            if block == f"{table}_year":
-                return self.row_year(table, i)
-            if block == f"{table}_team_total":
-                return self.team_total(table, i, j)
-            if block == f"{table}_total":
-                return self.grand_total(table, j)
-        for row_key, name in TRACK_BLOCKS.items():
-            if block == name:
-                return self.track_cell(row_key, j)
-            if block == f"{name}_team":
-                return self.track_cell(row_key, k + j)
-        simple: dict[str, Callable[[], str | None]] = {
-            "target_row_total": lambda: self.target_row_total(i),
-            "target_month_total": lambda: self.target_month_total(j),
-            "assume_segment": lambda: self.assume_segment(i),
-            "sales_share": lambda: self.sales_share(i),
-            "mix_ok": lambda: self.mix_ok(i, j),
-            "revenue_share": lambda: self.revenue_share(i, j),
-            "lead_value": lambda: self.lead_value(i, j),
-            "sla_leads": lambda: self.sla_leads(i, j),
-            "sla_revenue": lambda: self.sla_revenue(i, j),
-            "actual_leads": lambda: self.actual_leads(i, j),
-            "attainment": lambda: self.attainment(i, j),
-            "sla_tracked": lambda: self.sla_tracked(i),
-            "track_ok": self.track_ok,
-            "track_date": self.track_date,
-            "track_days": self.track_days,
-            "daily": lambda: self.daily(i, j) if j else None,
-            "log_key": lambda: self.log_key(i),
-            "log_track_channel": lambda: self.log_track_channel(i),
-            "log_track_day": lambda: self.log_track_day(i),
+        d: dict[str, Callable[[int, int], str | None]] = {
+            "target_row_total": lambda i, j: self.target_row_total(i),
+            "target_month_total": lambda i, j: self.target_month_total(j),
+            "assume_segment": lambda i, j: self.assume_segment(i),
+            "sales_share": lambda i, j: self.sales_share(i),
+            "mix_ok": self.mix_ok,
+            "revenue_share": self.revenue_share,
+            "lead_value": self.lead_value,
+            "sla_leads": self.sla_leads,
+            "sla_revenue": self.sla_revenue,
+            "actual_leads": self.actual_leads,
+            "attainment": self.attainment,
+            "sla_tracked": lambda i, j: self.sla_tracked(i),
+            "track_ok": lambda i, j: self.track_ok(),
+            "track_date": lambda i, j: self.track_date(),
+            "track_days": lambda i, j: self.track_days(),
+            "daily": lambda i, j: self.daily(i, j) if j else None,
+            "log_key": lambda i, j: self.log_key(i),
+            "log_track_channel": lambda i, j: self.log_track_channel(i),
+            "log_track_day": lambda i, j: self.log_track_day(i),
         }
-        make = simple.get(block)
-        return make() if make else None
+        for table in TABLES:
+            d[f"{table}_keys"] = self.table_key
+            d[f"{table}_year"] = partial(_row_year, self, table)
+            d[f"{table}_team_total"] = partial(self.team_total, table)
+            d[f"{table}_total"] = partial(_grand_total, self, table)
+        for row_key, name in TRACK_BLOCKS.items():
+            d[name] = partial(_track, self, row_key, 0)
+            d[f"{name}_team"] = partial(_track, self, row_key, k)
+        return d
+
+
+def _row_year(f: Formulas, table: str, i: int, j: int) -> str:
+    return f.row_year(table, i)
+
+
+def _grand_total(f: Formulas, table: str, i: int, j: int) -> str:
+    return f.grand_total(table, j)
+
+
+def _track(f: Formulas, row_key: str, offset: int, i: int, j: int) -> str:
+    return f.track_cell(row_key, offset + j)
 
 
 TABLES = ("sla_leads", "sla_revenue", "actual_leads", "attainment")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -62,8 +63,12 @@ class SheetPair:
     def sheet_of(self, block: Block) -> str:
         return self.targets_sheet if block.role == "targets" else self.sla_sheet
 
+    @cached_property
+    def _cells(self) -> _Cells:
+        return _Cells(self.raw, self.layout, self.targets_sheet, self.sla_sheet)
+
     def cell(self, block: str, i: int = 0, j: int = 0) -> Cell:
-        return _Cells(self.raw, self.layout, self.targets_sheet, self.sla_sheet).cell(block, i, j)
+        return self._cells.cell(block, i, j)
 
     def address(self, block: str, i: int = 0, j: int = 0) -> tuple[str, str]:
         from .layout import cell_ref
@@ -72,7 +77,7 @@ class SheetPair:
         return self.sheet_of(b), cell_ref(b.row + i, b.col + j)
 
     def stored(self, block: str) -> list[list[Any]]:
-        return _Cells(self.raw, self.layout, self.targets_sheet, self.sla_sheet).stored(block)
+        return self._cells.stored(block)
 
     def outputs(self) -> dict[str, pd.DataFrame]:
         """The workbook's own computed outputs, as stored (blank = <NA>), as tidy frames."""

@@ -61,10 +61,11 @@ def _validate_pair(wb: Workbook, pair: SheetPair) -> list[Finding]:
         return structure
     structure += _merged_inputs(wb, pair)
     findings = structure + check_inputs(pair)
-    broken = _formulas(pair, findings)
+    wanted = expected_formulas(pair)
+    broken = _formulas(pair, wanted, findings)
     expected = _expected_values(wb, pair, findings)
     if expected is not None and wb.raw.has_stored_values:
-        _values(pair, expected, broken, findings)
+        _values(pair, wanted, expected, broken, findings)
     if expected is not None:
         _promise(pair, findings)
     return findings
@@ -168,7 +169,19 @@ def normalize_formula(text: str) -> str:
     return "".join(out)
 
 
-def _formulas(pair: SheetPair, findings: list[Finding]) -> set[tuple[str, int, int]]:
+def expected_formulas(pair: SheetPair) -> dict[str, list[list[str | None]]]:
+    """The template's formula of every cell of every formula block (None: a constant)."""
+    out = {}
+    for block in formula_blocks(pair.layout):
+        b = pair.layout[block]
+        make = pair.formulas.for_cell
+        out[block] = [[make(block, i, j) for j in range(b.ncols)] for i in range(b.nrows)]
+    return out
+
+
+def _formulas(
+    pair: SheetPair, wanted: dict[str, list[list[str | None]]], findings: list[Finding]
+) -> set[tuple[str, int, int]]:
     """Formula cells overwritten by a constant or edited; returns them (their values are moot)."""
     broken: set[tuple[str, int, int]] = set()
     for block in formula_blocks(pair.layout):
@@ -178,7 +191,7 @@ def _formulas(pair: SheetPair, findings: list[Finding]) -> set[tuple[str, int, i
         codes: Counter[str] = Counter()
         for i in range(b.nrows):
             for j in range(b.ncols):
-                want = pair.formulas.for_cell(block, i, j)
+                want = wanted[block][i][j]
                 if want is None:
                     continue
                 cell = pair.cell(block, i, j)
@@ -197,7 +210,9 @@ def _formulas(pair: SheetPair, findings: list[Finding]) -> set[tuple[str, int, i
                             + "; restore the formula (copy it from the row above or regenerate)"
                         ),
                     )
-                elif normalize_formula(cell.formula) != normalize_formula(want):
+                elif cell.formula != want[1:] and normalize_formula(cell.formula) != (
+                    normalize_formula(want)
+                ):  # the exact text (the usual case) skips the normalization
                     broken.add((block, i, j))
                     code, message = "formula-changed", "this formula differs from the template's"
                 else:
@@ -258,6 +273,7 @@ def _same(expected: Any, actual: Any) -> bool:
 
 def _values(
     pair: SheetPair,
+    formulas: dict[str, list[list[str | None]]],
     expected: dict[str, list[list[Any]]],
     broken: set[tuple[str, int, int]],
     findings: list[Finding],
@@ -268,7 +284,7 @@ def _values(
         reported = 0
         for i in range(b.nrows):
             for j in range(b.ncols):
-                if (block, i, j) in broken or pair.formulas.for_cell(block, i, j) is None:
+                if (block, i, j) in broken or not formulas[block][i][j]:
                     continue
                 want = expected[block][i][j]
                 got = pair.cell(block, i, j).value

@@ -8,7 +8,6 @@ with openpyxl's formula Translator.
 
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -20,21 +19,26 @@ from .sniff import read_part
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_CELL = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
+_COLS: dict[str, int] = {}
 
 
 def _col(letters: str) -> int:
     n = 0
     for ch in letters:
         n = n * 26 + ord(ch) - 64
+    _COLS[letters] = n - 1
     return n - 1
 
 
 def parse_ref(ref: str) -> tuple[int, int]:
-    m = _CELL.match(ref.replace("$", ""))
-    if not m:
+    """'B7' (or '$B$7') -> (6, 1), zero-based."""
+    ref = ref.replace("$", "")
+    i = 0
+    while i < len(ref) and "A" <= ref[i] <= "Z":
+        i += 1
+    if not 1 <= i <= 3 or not ref[i:].isdigit():
         raise ValueError(ref)
-    return int(m.group(2)) - 1, _col(m.group(1))
+    return int(ref[i:]) - 1, _COLS.get(ref[:i]) or _col(ref[:i])
 
 
 def _parse(data: bytes) -> Any:
@@ -127,13 +131,18 @@ def _sheet_cells(data: bytes, strings: list[str]) -> tuple[dict[tuple[int, int],
     root = _parse(data)
     out: dict[tuple[int, int], Cell] = {}
     shared: dict[str, tuple[str, str]] = {}
+    f_tag, v_tag = f"{NS}f", f"{NS}v"
     for c in root.iter(f"{NS}c"):
         ref = c.get("r")
         if ref is None:
             continue
         kind = c.get("t", "n")
-        f = c.find(f"{NS}f")
-        v = c.find(f"{NS}v")
+        f = v = None
+        for child in c:  # one pass over the (at most 3) children instead of two finds
+            if child.tag == v_tag:
+                v = child
+            elif child.tag == f_tag:
+                f = child
         formula = None
         if f is not None:
             text = f.text
