@@ -123,6 +123,7 @@ def read_workbook(path: str | Path) -> Workbook:
 
 def _read_raw(p: Path) -> RawWorkbook:
     """Sniff the file (not its name), then read it; every failure is a one-line InputError."""
+    import struct
     import zipfile
     import zlib
     from xml.etree.ElementTree import ParseError
@@ -155,6 +156,7 @@ def _read_raw(p: Path) -> RawWorkbook:
         UnicodeDecodeError,
         OSError,
         NotImplementedError,
+        struct.error,
     ) as exc:
         raise InputError(
             f"{p}: damaged workbook ({type(exc).__name__}: {_short(exc)}); "

@@ -61,7 +61,8 @@ def sniff(path: Path) -> str:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except Exception as exc:  # any failure to parse the zip structure of untrusted bytes
+        # (zipfile raises BadZipFile, but also NotImplementedError, ValueError, struct.error)
         raise InputError(
             f"{path}: damaged or truncated workbook ({exc}); re-download it or {_DO}"
         ) from None
