@@ -11,6 +11,7 @@ cell). Results also go to bench/results.json. Not part of `make test`.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import shutil
 import statistics
@@ -99,7 +100,14 @@ def build(name: str, segments: int, channels: int, log_rows: int) -> dict[str, P
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     plan = folder / "plan.yaml"
-    plan.write_text(yaml.safe_dump(bench_plan(segments, channels, log_rows), sort_keys=False))
+    data = bench_plan(segments, channels, log_rows)
+    # A large lead log lives in a CSV next to the plan (as a CRM export would), not inline.
+    with (folder / "log.csv").open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["date", "segment", "channel", "leads"])
+        writer.writeheader()
+        writer.writerows(data.pop("log"))
+    data["log"] = "log.csv"
+    plan.write_text(yaml.safe_dump(data, sort_keys=False))
     generated = folder / "generated.xlsx"
     run(cli("generate", str(generated), "--plan", str(plan), "--log-rows", str(log_rows)))
     lo_dir = folder / "lo"

@@ -165,7 +165,8 @@ def _yaml_loader() -> Any:
         def construct_mapping(self, node: Any, deep: bool = False) -> Any:
             seen: set[Any] = set()
             for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=deep)
+                # scalar keys compare by their text: no need to construct them twice
+                key = key_node.value if isinstance(key_node.value, str) else id(key_node)
                 if key in seen:
                     raise yaml.constructor.ConstructorError(
                         None, None, f"the key {key!r} appears twice", key_node.start_mark
