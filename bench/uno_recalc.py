@@ -11,48 +11,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import uno
-from com.sun.star.beans import PropertyValue
 
-
-def prop(name, value):
-    p = PropertyValue()
-    p.Name, p.Value = name, value
-    return p
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from uno_fill import connect, prop
 
 
 def main(path, repeats):
     profile = tempfile.mkdtemp(prefix="lo-bench-")
-    pipe = f"bench{os.getpid()}"
-    proc = subprocess.Popen(
-        [
-            "soffice",
-            "-env:UserInstallation=file://" + profile,
-            "--headless",
-            "--invisible",
-            "--norestore",
-            "--nologo",
-            f"--accept=pipe,name={pipe};urp;",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=dict(os.environ, HOME=profile),
-    )
-    local = uno.getComponentContext()
-    resolver = local.ServiceManager.createInstanceWithContext(
-        "com.sun.star.bridge.UnoUrlResolver", local
-    )
-    desktop = None
-    for _ in range(120):
-        try:
-            ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-            desktop = ctx.ServiceManager.createInstanceWithContext(
-                "com.sun.star.frame.Desktop", ctx
-            )
-            break
-        except Exception:
-            time.sleep(0.5)
+    os.environ["HOME"] = profile
+    proc, desktop = connect(profile)
     loads, recalcs = [], []
     try:
         url = uno.systemPathToFileUrl(os.path.abspath(path))
@@ -67,7 +37,7 @@ def main(path, repeats):
     finally:
         with contextlib.suppress(Exception):
             desktop.terminate()
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=30)
     print(json.dumps({"load": loads, "recalc": recalcs}))
 
