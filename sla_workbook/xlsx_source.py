@@ -8,6 +8,7 @@ with openpyxl's formula Translator.
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -126,13 +127,24 @@ def _custom_properties(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _sheet_cells(data: bytes, strings: list[str]) -> tuple[dict[tuple[int, int], Cell], list[str]]:
+    from defusedxml.ElementTree import iterparse
     from openpyxl.formula.translate import Translator
 
-    root = _parse(data)
     out: dict[tuple[int, int], Cell] = {}
     shared: dict[str, tuple[str, str]] = {}
-    f_tag, v_tag = f"{NS}f", f"{NS}v"
-    for c in root.iter(f"{NS}c"):
+    merged: list[str] = []
+    f_tag, v_tag, c_tag, row_tag = f"{NS}f", f"{NS}v", f"{NS}c", f"{NS}row"
+    # Streamed: each row is dropped once read, so memory holds cells, not the whole tree.
+    for _event, el in iterparse(io.BytesIO(data), events=("end",), forbid_dtd=True):
+        if el.tag == row_tag:
+            el.clear()
+            continue
+        if el.tag == f"{NS}mergeCell":
+            merged.append(el.get("ref", ""))
+            continue
+        if el.tag != c_tag:
+            continue
+        c = el
         ref = c.get("r")
         if ref is None:
             continue
@@ -170,5 +182,4 @@ def _sheet_cells(data: bytes, strings: list[str]) -> tuple[dict[tuple[int, int],
         if value is None and formula is None:
             continue
         out[parse_ref(ref)] = Cell(value, formula)
-    merged = [m.get("ref", "") for m in root.iter(f"{NS}mergeCell")]
     return out, merged
