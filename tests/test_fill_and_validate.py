@@ -5,7 +5,6 @@ break: each tamper case must be reported with its code at its cell.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 import os
@@ -291,7 +290,7 @@ def test_export_writes_frames_and_refuses_to_overwrite(base: Path, tmp_path: Pat
 def test_year_is_typed_too(tmp_path: Path) -> None:
     # A regression guard for the fill helper itself: the blank workbook's year (2000) is
     # replaced by the typed one, or every log row would be outside the plan year.
-    data = copy.deepcopy(next(iter([_small_plan()])))
+    data = _small_plan()
     blank = blank_for(tmp_path, data)
     (out,) = uno_edit(blank, [(tmp_path / "y.xlsx", XLSX_FILTER)], typed_cells(data))
     assert read_workbook(out).yours.plan.year == data["year"] != 2000

@@ -3,7 +3,6 @@ input is never touched. (Issue 5; the limits are in docs/limits.md.)"""
 
 from __future__ import annotations
 
-import io
 import re
 import time
 import zipfile
@@ -349,4 +348,3 @@ def test_json_report_is_not_fooled_by_a_formula_label(good: Path, tmp_path: Path
     assert result.exit_code == 0, result.output
     text = (out / "your_segments.csv").read_text()
     assert "=HYPERLINK" not in text.replace("'=HYPERLINK", "")  # never a bare leading =
-    _ = io  # keep the import for the byte-level helpers above
