@@ -12,13 +12,13 @@ from ._version import __version__
 from .errors import InputError, OutputError, PlanError, SlaWorkbookError
 
 if TYPE_CHECKING:
-    from .engine import compute
-    from .findings import Finding, Report
-    from .generator import GenerateOptions, generate
-    from .model import Plan, SlaResult
-    from .plan_file import load_plan, parse_plan
-    from .reader import Workbook, read_workbook
-    from .validator import validate
+    from .checking.findings import Finding, Report
+    from .checking.validator import validate
+    from .model.engine import compute
+    from .model.plan import Plan, SlaResult
+    from .model.plan_file import load_plan, parse_plan
+    from .reading.reader import Workbook, read_workbook
+    from .workbook.generator import GenerateOptions, generate
 
 __all__ = [
     "Finding",
@@ -41,18 +41,18 @@ __all__ = [
 ]
 
 _LAZY = {
-    "compute": ("engine", "compute"),
-    "Plan": ("model", "Plan"),
-    "SlaResult": ("model", "SlaResult"),
-    "load_plan": ("plan_file", "load_plan"),
-    "parse_plan": ("plan_file", "parse_plan"),
-    "Finding": ("findings", "Finding"),
-    "Report": ("findings", "Report"),
-    "GenerateOptions": ("generator", "GenerateOptions"),
-    "generate": ("generator", "generate"),
-    "Workbook": ("reader", "Workbook"),
-    "read_workbook": ("reader", "read_workbook"),
-    "validate": ("validator", "validate"),
+    "compute": ("model.engine", "compute"),
+    "Plan": ("model.plan", "Plan"),
+    "SlaResult": ("model.plan", "SlaResult"),
+    "load_plan": ("model.plan_file", "load_plan"),
+    "parse_plan": ("model.plan_file", "parse_plan"),
+    "Finding": ("checking.findings", "Finding"),
+    "Report": ("checking.findings", "Report"),
+    "GenerateOptions": ("workbook.generator", "GenerateOptions"),
+    "generate": ("workbook.generator", "generate"),
+    "Workbook": ("reading.reader", "Workbook"),
+    "read_workbook": ("reading.reader", "read_workbook"),
+    "validate": ("checking.validator", "validate"),
 }
 
 

@@ -64,7 +64,7 @@ def _wildcard_log_book(tmp: Path) -> Path:
 
     import pandas as pd
 
-    from sla_workbook.generator import GenerateOptions, generate
+    from sla_workbook.workbook.generator import GenerateOptions, generate
 
     plan = load_plan(SAMPLE)
     names = ["North*", "?MEA", "~APAC", "*", "north america", "EMEA ", "APAC", ""]
@@ -89,7 +89,7 @@ def _one_row_book(tmp: Path) -> Path:
     import pandas as pd
 
     from sla_workbook import parse_plan
-    from sla_workbook.generator import GenerateOptions, generate
+    from sla_workbook.workbook.generator import GenerateOptions, generate
     from tests.plans import plan_dict
 
     plan = dataclasses.replace(parse_plan(plan_dict(track={"month": 1})), log=pd.DataFrame({

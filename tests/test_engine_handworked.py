@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from sla_workbook import compute, parse_plan
-from sla_workbook.model import SlaResult
+from sla_workbook.model.plan import SlaResult
 from tests.plans import plan_dict
 
 

@@ -19,9 +19,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 
 from sla_workbook import compute, load_plan, parse_plan
+from sla_workbook.checking.validator import validate
 from sla_workbook.cli import main
-from sla_workbook.reader import read_workbook
-from sla_workbook.validator import validate
+from sla_workbook.reading.reader import read_workbook
 from tests.plans import plans_with_log
 from tests.spreadsheet_programs import ODS_FILTER, XLSX_FILTER, uno_edit
 from tests.workbooks import make

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 
 from sla_workbook import compute, load_plan
 from sla_workbook.cli import main
-from sla_workbook.formulas import ALLOWED_FUNCTIONS
-from sla_workbook.layout import PUBLIC_NAMES
+from sla_workbook.workbook.formulas import ALLOWED_FUNCTIONS
+from sla_workbook.workbook.layout import PUBLIC_NAMES
 from tests.plans import TRICKY_NAMES, plan_dict
 from tests.workbooks import block, load, make
 

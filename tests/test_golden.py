@@ -20,8 +20,8 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def _snapshot(path: Path) -> dict[str, Any]:
-    from sla_workbook.formulas import formula_blocks
-    from sla_workbook.reader import read_workbook
+    from sla_workbook.reading.reader import read_workbook
+    from sla_workbook.workbook.formulas import formula_blocks
 
     pair = read_workbook(path).yours
     every_block = {}

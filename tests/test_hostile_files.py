@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from sla_workbook import InputError, load_plan, read_workbook, validate
 from sla_workbook.cli import main
-from sla_workbook.sniff import MAX_RATIO
+from sla_workbook.reading.sniff import MAX_RATIO
 from tests.spreadsheet_programs import XLSX_FILTER, uno_edit
 from tests.workbooks import make
 
@@ -307,7 +307,7 @@ def test_generate_never_writes_over_its_plan_and_leaves_no_temp(tmp_path: Path) 
 
 
 def test_disk_full_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import sla_workbook.generator as generator
+    import sla_workbook.workbook.generator as generator
 
     def full(path: Path, opts: object) -> None:
         path.write_bytes(b"partial")
@@ -325,7 +325,7 @@ def test_sigterm_during_generate_leaves_nothing_behind(tmp_path: Path) -> None:
     import sys
 
     code = (
-        "import os, signal, sla_workbook.generator as g\n"
+        "import os, signal, sla_workbook.workbook.generator as g\n"
         "real = g._write\n"
         "def slow(path, opts):\n"
         "    real(path, opts)\n"

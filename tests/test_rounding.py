@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sla_workbook.rounding import excel_round, excel_roundup
+from sla_workbook.model.rounding import excel_round, excel_roundup
 
 
 @pytest.mark.parametrize(

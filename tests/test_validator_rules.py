@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from sla_workbook import load_plan
-from sla_workbook.validator import normalize_formula, validate
+from sla_workbook.checking.validator import normalize_formula, validate
 from tests.workbooks import make
 
 ROOT = Path(__file__).resolve().parents[1]

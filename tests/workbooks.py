@@ -9,7 +9,7 @@ import openpyxl
 from openpyxl.utils.cell import range_boundaries
 
 from sla_workbook import parse_plan
-from sla_workbook.generator import GenerateOptions, generate
+from sla_workbook.workbook.generator import GenerateOptions, generate
 
 
 def make(tmp: Path, name: str, **options: Any) -> Path:

@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, PlanError
-from .model import TEAMS, Plan
+from ..errors import InputError, PlanError
+from .plan import TEAMS, Plan
 from .rules import mix_sums_to_one, mix_total, name_problem
 
 DEFAULT_CHANNELS = ({"name": "Marketing", "team": "marketing"}, {"name": "Sales", "team": "sales"})

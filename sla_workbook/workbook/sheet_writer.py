@@ -10,8 +10,10 @@ import datetime as dt
 import math
 from typing import Any
 
+from ..model.plan import Plan, SlaResult
 from . import data_validation
 from .charts import add_charts
+from .dates import serial
 from .formulas import Formulas
 from .layout import (
     PUBLIC_NAMES,
@@ -26,8 +28,7 @@ from .layout import (
     build_layout,
     public_block,
 )
-from .model import Plan, SlaResult
-from .sheet_values import SheetInputs, block_values, serial, sheet_inputs
+from .sheet_values import SheetInputs, block_values, sheet_inputs
 from .strings import strings, team_words
 from .styles import Styles
 

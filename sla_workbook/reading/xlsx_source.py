@@ -13,7 +13,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from ..errors import InputError
 from .raw import Cell, ErrorValue, RawWorkbook
 from .sniff import read_part
 

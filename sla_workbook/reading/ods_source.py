@@ -13,8 +13,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
-from .raw import Cell, ErrorValue, RawWorkbook, datetime_to_serial
+from ..errors import InputError
+from ..workbook.dates import datetime_to_serial
+from .raw import Cell, ErrorValue, RawWorkbook
 from .sniff import read_part
 from .xlsx_source import parse_ref
 

@@ -20,4 +20,4 @@ def template_path(name: str) -> Path:
             return path
     except ModuleNotFoundError:
         pass
-    return Path(__file__).resolve().parent.parent / "templates" / name
+    return Path(__file__).resolve().parents[2] / "templates" / name

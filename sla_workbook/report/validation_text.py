@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from .findings import Report
-from .reader import Workbook
+from ..checking.findings import Report
+from ..reading.reader import Workbook
 from .render import MONTH_ABBR
 
 
@@ -42,7 +42,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def _sla_table(wb: Workbook, prefix: str) -> list[str]:
-    from .engine import compute
+    from ..model.engine import compute
 
     result = compute(wb.pair(prefix).plan)
     team = result.team_totals()

@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from ..model.rules import mix_sums_to_one, mix_total, name_problem, repeats
+from ..reading.raw import ErrorValue
+from ..reading.reader import SheetPair, is_blank
 from .findings import Finding, Severity
-from .raw import ErrorValue
-from .reader import SheetPair, is_blank
-from .rules import mix_sums_to_one, mix_total, name_problem, repeats
 
 PERCENT_HINT = "type {pct:g}% or {frac:g}"
 

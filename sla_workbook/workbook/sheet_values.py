@@ -16,19 +16,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from . import engine
+from ..model import engine
+from ..model.plan import TEAMS, Plan, SlaResult
+from .dates import serial
 from .layout import Layout
-from .model import TEAMS, Plan, SlaResult
-from .raw import EXCEL_EPOCH
 
 Arr = npt.NDArray[np.float64]
 Grid = list[list[Any]]
 LogRow = tuple[dt.date | None, str, str, float]
-
-
-def serial(day: dt.date) -> int:
-    """A date as the spreadsheet's day number (1900 date system)."""
-    return (day - EXCEL_EPOCH.date()).days
 
 
 def _cell(v: float) -> Any:

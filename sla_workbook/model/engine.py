@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from .errors import PlanError
-from .model import MONTHS, TEAMS, Plan, SlaResult
+from ..errors import PlanError
+from .plan import MONTHS, TEAMS, Plan, SlaResult
 from .rounding import excel_round, excel_roundup
 
 if TYPE_CHECKING:

@@ -13,8 +13,8 @@ import json
 import math
 from typing import Any
 
-from .model import MONTHS, TEAMS, SlaResult
-from .rules import csv_safe
+from ..model.plan import MONTHS, TEAMS, SlaResult
+from ..model.rules import csv_safe
 
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 FORMATS = ("text", "csv", "json")

@@ -7,12 +7,9 @@ translated), values as the file stores them: float, str, bool, ErrorValue or Non
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 
 
 @dataclass(frozen=True)
@@ -55,11 +52,3 @@ class RawWorkbook:
 
 
 _EMPTY = Cell(None, None)
-
-
-def serial_to_datetime(value: float) -> dt.datetime:
-    return EXCEL_EPOCH + dt.timedelta(days=value)
-
-
-def datetime_to_serial(value: dt.datetime) -> float:
-    return (value - EXCEL_EPOCH).total_seconds() / 86400

@@ -14,13 +14,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from ..reading.raw import ErrorValue
+from ..reading.reader import SHEET_CHOICES, SheetPair, Workbook, is_blank, read_workbook
+from ..workbook.formulas import formula_blocks
+from ..workbook.layout import PUBLIC_NAMES, cell_ref, public_block
+from ..workbook.strings import team_words
 from .findings import Finding, Report
-from .formulas import formula_blocks
 from .input_checks import check_inputs, show
-from .layout import PUBLIC_NAMES, cell_ref, public_block
-from .raw import ErrorValue
-from .reader import SHEET_CHOICES, SheetPair, Workbook, is_blank, read_workbook
-from .strings import team_words
 
 PER_BLOCK = 25  # cell-by-cell findings per block before one summary finding
 RECALCULATE = "recalculate (Ctrl+Shift+F9 in LibreOffice, Ctrl+Alt+F9 in Excel) and save"
@@ -119,7 +119,7 @@ def _structure(wb: Workbook, pair: SheetPair) -> list[Finding]:
 
 def _merged_inputs(wb: Workbook, pair: SheetPair) -> list[Finding]:
     """Merged cells over an input block hide inputs (only the first cell keeps a value)."""
-    from .xlsx_source import parse_ref
+    from ..reading.xlsx_source import parse_ref
 
     out = []
     for name, block in pair.layout.blocks.items():
@@ -248,9 +248,9 @@ def _formulas(
 def _expected_values(
     wb: Workbook, pair: SheetPair, findings: list[Finding]
 ) -> dict[str, list[list[Any]]] | None:
-    from .engine import compute
-    from .errors import PlanError
-    from .sheet_values import block_values
+    from ..errors import PlanError
+    from ..model.engine import compute
+    from ..workbook.sheet_values import block_values
 
     try:
         result = compute(pair.plan)

@@ -14,8 +14,8 @@ from typing import Any, TypeVar
 
 import click
 
-from ._version import __version__
-from .errors import SlaWorkbookError
+from .._version import __version__
+from ..errors import SlaWorkbookError
 
 F = TypeVar("F", bound=Callable[..., Any])
 INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug of ours, not the user's input
@@ -105,9 +105,9 @@ def compute(plan: str, fmt: str) -> None:
 
     PLAN is a YAML or JSON plan (see docs/plan-file.md).
     """
-    from .engine import compute as run
-    from .plan_file import load_plan
-    from .render import render
+    from ..model.engine import compute as run
+    from ..model.plan_file import load_plan
+    from ..report.render import render
 
     result = run(load_plan(plan))
     click.echo(render(result, fmt, source=plan), nl=False)
@@ -178,8 +178,8 @@ def generate(
     Without --plan your sheets are ready to type in; with --plan they are filled.
     The same arguments always produce a byte-identical file.
     """
-    from .cli_options import check_generate_options
-    from .generator import generate as write
+    from ..workbook.generator import generate as write
+    from .options import check_generate_options
 
     opts = check_generate_options(
         output=output,
@@ -219,10 +219,10 @@ def validate(file: str, fmt: str, strict: bool, sheets: str) -> None:
     """
     import json
 
-    from .errors import InputError
-    from .reader import read_workbook
-    from .report_text import render_report
-    from .validator import validate_workbook
+    from ..checking.validator import validate_workbook
+    from ..errors import InputError
+    from ..reading.reader import read_workbook
+    from ..report.validation_text import render_report
 
     try:
         wb = read_workbook(file)
@@ -259,8 +259,8 @@ def validate(file: str, fmt: str, strict: bool, sheets: str) -> None:
 @_friendly
 def export(file: str, out_dir: str, fmt: str, sheets: str, force: bool) -> None:
     """Write a workbook's inputs, lead log and stored outputs as one file per frame."""
-    from .exporter import export_workbook
-    from .reader import read_workbook
+    from ..reading.reader import read_workbook
+    from ..report.exporter import export_workbook
 
     for path in export_workbook(read_workbook(file), out_dir, fmt, sheets, force=force):
         click.echo(f"wrote {path}", err=True)

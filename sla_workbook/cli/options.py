@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from .generator import GenerateOptions, option_problems
+from ..workbook.generator import GenerateOptions, option_problems
 
 
 def _channels(specs: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -52,7 +52,7 @@ def check_generate_options(
             raise click.UsageError(
                 f"--plan sets {', '.join(given)}; leave them out or edit the plan"
             )
-        from .plan_file import load_plan
+        from ..model.plan_file import load_plan
 
         plan = load_plan(plan_path)
         opts = GenerateOptions(

@@ -12,10 +12,10 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._version import __version__
-from .atomic import atomic_write
-from .errors import PlanError
-from .model import TEAMS, Plan
+from .._version import __version__
+from ..atomic import atomic_write
+from ..errors import PlanError
+from ..model.plan import TEAMS, Plan
 from .strings import strings, team_words
 from .templates_dir import template_path
 
@@ -43,8 +43,8 @@ class GenerateOptions:
 
 def option_problems(opts: GenerateOptions) -> list[tuple[str, str]]:
     """(option, problem) pairs; generate() refuses options with any, the CLI names them."""
+    from ..model.rules import name_problem, repeats
     from .layout import MAX_CHANNELS, MAX_LOG_ROWS, MAX_SEGMENTS
-    from .rules import name_problem, repeats
     from .strings import LANGUAGES
 
     out: list[tuple[str, str]] = []
@@ -89,7 +89,7 @@ def option_problems(opts: GenerateOptions) -> list[tuple[str, str]]:
 
 def example_plan() -> Plan:
     """The plan behind the example sheets (templates/example-plan.yaml)."""
-    from .plan_file import load_plan
+    from ..model.plan_file import load_plan
 
     return load_plan(template_path("example-plan.yaml"))
 
@@ -133,7 +133,7 @@ def generate(path: str | Path, opts: GenerateOptions, *, force: bool = False) ->
 def _write(path: Path, opts: GenerateOptions) -> None:
     import xlsxwriter
 
-    from .engine import compute
+    from ..model.engine import compute
     from .sheet_writer import write_pair
     from .xlsx_fixups import fix_empty_string_results
 

@@ -16,14 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import InputError
-from .formulas import Formulas
-from .generator import TEMPLATE_VERSION
-from .layout import PUBLIC_NAMES, Block, Layout, build_layout, public_block
-from .model import Plan
-from .raw import Cell, ErrorValue, RawWorkbook, serial_to_datetime
-from .sheet_values import SheetInputs, plan_from_inputs
-from .strings import LANGUAGES, strings, team_words
+from ..errors import InputError
+from ..model.plan import Plan
+from ..workbook.dates import serial_to_datetime
+from ..workbook.formulas import Formulas
+from ..workbook.generator import TEMPLATE_VERSION
+from ..workbook.layout import PUBLIC_NAMES, Block, Layout, build_layout, public_block
+from ..workbook.sheet_values import SheetInputs, plan_from_inputs
+from ..workbook.strings import LANGUAGES, strings, team_words
+from .raw import Cell, ErrorValue, RawWorkbook
 from .xlsx_source import parse_ref
 
 if TYPE_CHECKING:
@@ -71,7 +72,7 @@ class SheetPair:
         return self._cells.cell(block, i, j)
 
     def address(self, block: str, i: int = 0, j: int = 0) -> tuple[str, str]:
-        from .layout import cell_ref
+        from ..workbook.layout import cell_ref
 
         b = self.layout[block]
         return self.sheet_of(b), cell_ref(b.row + i, b.col + j)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .atomic import atomic_write
-from .errors import OutputError
-from .reader import SHEET_CHOICES, Workbook
-from .rules import csv_safe
+from ..atomic import atomic_write
+from ..errors import OutputError
+from ..model.rules import csv_safe
+from ..reading.reader import SHEET_CHOICES, Workbook
 
 if TYPE_CHECKING:
     import pandas as pd

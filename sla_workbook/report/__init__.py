@@ -1,0 +1,1 @@
+"""Stage 5, reports: results and findings rendered as text, CSV and JSON."""

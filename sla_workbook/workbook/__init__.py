@@ -1,0 +1,1 @@
+"""Stage 2, the workbook: the block registry, formulas, cached values, and the generator."""
