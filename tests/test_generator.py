@@ -236,3 +236,24 @@ def test_cli_generate_bad_plan_exit_3(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["generate", str(tmp_path / "w.xlsx"), "--plan", str(bad)])
     assert result.exit_code == 3
     assert result.stderr.strip() == f"error: {bad}: year: 1 is not a year between 1900 and 9999"
+
+
+@pytest.mark.parametrize(
+    ("args", "rows"),
+    [
+        (["--segments", "North,South,East"], 3),
+        (["--segments", "North,South,East", "--rows", "5"], 5),
+        ([], 6),
+    ],
+)
+def test_segments_without_rows_writes_exactly_the_named_rows(
+    tmp_path: Path, args: list[str], rows: int
+) -> None:
+    out = tmp_path / "out.xlsx"
+    result = CliRunner().invoke(main, ["generate", str(out), *args])
+    assert result.exit_code == 0, result.output
+    wb = load(out)
+    names = [row[0] for row in block(wb, "your_segments")]
+    assert len(names) == rows
+    if args:
+        assert names[:3] == ["North", "South", "East"]

@@ -70,7 +70,7 @@ def check_generate_options(
             lang=lang,
             year=year,
             segments=segments,
-            rows=rows if rows is not None else max(6, len(segments)),
+            rows=rows if rows is not None else (len(segments) or 6),
             segment_label=segment_label,
             channels=_channels(channels),
             currency=(currency or "USD").upper(),
