@@ -270,3 +270,52 @@ def test_names_repeating_ignoring_case_are_refused() -> None:
     twice = pd.concat([plan.segments, plan.segments.assign(segment="NORTH")], ignore_index=True)
     with pytest.raises(PlanError, match="appears twice"):
         compute(replace(plan, segments=twice))
+
+
+def _elapsed_plan(track: dict[str, object] | None, log: list[dict[str, object]]) -> SlaResult:
+    # SLA: marketing 120, 60, then 120 a month; sales 20, 10, then 20 a month
+    seg = dict(plan_dict()["segments"][0], targets=[100000, 50000] + [100000] * 10)
+    data = plan_dict(segments=[seg], log=log)
+    if track is not None:
+        data["track"] = track
+    return compute(parse_plan(data))
+
+
+def test_months_after_the_latest_log_date_have_no_attainment() -> None:
+    r = _elapsed_plan(None, LOG)
+    # No as-of date: months count through the latest counted log date, 2027-02-01
+    assert r.elapsed_through == dt.date(2027, 2, 1)
+    a = r.actuals
+    assert cell(a, "attainment", channel="Marketing", month=1) == pytest.approx(35 / 120)
+    # February has begun and nothing was logged for marketing: a real 0%, not blank
+    assert cell(a, "attainment", channel="Marketing", month=2) == 0
+    # March to December have not happened: blank, not 0%
+    for month in range(3, 13):
+        assert cell(a, "attainment", channel="Marketing", month=month) is None
+        assert cell(a, "actual", channel="Marketing", month=month) == 0
+    # Year to date = actual Jan+Feb / SLA Jan+Feb: marketing (35 + 0) / (120 + 60),
+    # sales (4 + 7) / (20 + 10)
+    ytd = r.year_to_date
+    assert cell(ytd, "attainment", channel="Marketing") == pytest.approx(35 / 180)
+    assert cell(ytd, "sla", channel="Marketing") == 180
+    assert cell(ytd, "actual", channel="Sales") == 11
+    assert cell(ytd, "attainment", channel="Sales") == pytest.approx(11 / 30)
+
+
+def test_the_as_of_date_decides_which_months_have_happened() -> None:
+    # As of 10 January: only January has happened, though a February row is logged;
+    # the whole of January's actual counts (35 marketing leads, the 20th included)
+    r = _elapsed_plan({"month": 1, "asof": "2027-01-10"}, LOG)
+    assert r.elapsed_through == dt.date(2027, 1, 10)
+    assert cell(r.actuals, "attainment", channel="Sales", month=2) is None
+    assert cell(r.year_to_date, "attainment", channel="Marketing") == pytest.approx(35 / 120)
+    assert cell(r.year_to_date, "attainment", channel="Sales") == pytest.approx(4 / 20)
+
+
+def test_nothing_has_happened_without_log_or_as_of() -> None:
+    r = _elapsed_plan(None, [])
+    assert r.elapsed_through is None
+    assert r.actuals["attainment"].isna().all()
+    assert r.year_to_date["attainment"].isna().all()
+    # the actual leads stay numbers: 0 logged is a fact, not a blank
+    assert (r.actuals["actual"] == 0).all()

@@ -70,6 +70,7 @@ def test_defined_names_cover_every_block_with_its_shape(sample: Path) -> None:
         "sla_total": (1, 12),
         "actual_leads": (n * k, 12),
         "attainment": (n * k, 12),
+        "attainment_ytd": (n * k, 1),
         "track_mtd": (1, k),
         "track_plan_mtd": (1, k),
         "track_pace": (1, k),
@@ -257,3 +258,19 @@ def test_segments_without_rows_writes_exactly_the_named_rows(
     assert len(names) == rows
     if args:
         assert names[:3] == ["North", "South", "East"]
+
+
+def test_na_only_in_chart_only_cells(sample: Path) -> None:
+    """NA() makes a chart line stop; anywhere else #N/A would be an error a user sees."""
+    from sla_workbook import read_workbook
+    from sla_workbook.workbook.formulas import formula_blocks
+
+    pair = read_workbook(sample).yours
+    with_na = {
+        name
+        for name in formula_blocks(pair.layout)
+        for i in range(pair.layout[name].nrows)
+        for j in range(pair.layout[name].ncols)
+        if "NA()" in (pair.formulas.for_cell(name, i, j) or "")
+    }
+    assert with_na == {"chart_actual", "chart_daily"}

@@ -174,8 +174,13 @@ def compute(plan: Plan) -> SlaResult:
     year = plan.year if _valid_year(plan.year) else None
     counted = _counted_log(plan, x, year)
     actual = _actuals(counted, len(x.segments), len(x.channels))
+    through = _elapsed_through(plan, counted, year)
+    elapsed = _month_elapsed(year, through)
     with np.errstate(invalid="ignore", divide="ignore"):
-        attainment = np.where(leads > 0, actual / leads, np.nan)
+        attainment = np.where(elapsed[None, None, :] & (leads > 0), actual / leads, np.nan)
+        sla_ytd = np.nansum(np.where(elapsed[None, None, :], leads, np.nan), axis=2)
+        actual_ytd = actual[:, :, elapsed].sum(axis=2)
+        ytd = np.where(sla_ytd > 0, actual_ytd / sla_ytd, np.nan)
 
     month, asof = _resolve_track(plan, counted, year)
     tracker = _tracker(counted, leads, x, month, asof)
@@ -201,6 +206,8 @@ def compute(plan: Plan) -> SlaResult:
         segments=seg_frame,
         daily=_daily(counted, tracker, month, asof),
         log_status=_log_status(plan, counted),
+        elapsed_through=through,
+        year_to_date=_grid_frame(x, {"actual": actual_ytd, "sla": sla_ytd, "attainment": ytd}),
     )
 
 
@@ -239,6 +246,24 @@ def _counted_log(plan: Plan, x: _Inputs, year: int | None) -> pd.DataFrame:
             "leads": leads[ok],
         }
     )
+
+
+def _elapsed_through(plan: Plan, counted: pd.DataFrame, year: int | None) -> dt.date | None:
+    """Months up to this date have happened: the as-of date as typed (any date), else the
+    latest counted log date; None without a valid year or without either."""
+    if year is None:
+        return None
+    if plan.track_asof is not None:
+        asof = plan.track_asof
+        return asof.date() if isinstance(asof, dt.datetime) else asof
+    return None if counted.empty else counted["date"].max().date()
+
+
+def _month_elapsed(year: int | None, through: dt.date | None) -> Mask:
+    """12 flags: month m of the plan year started on or before ``through``."""
+    if year is None or through is None:
+        return np.zeros(12, dtype=bool)
+    return np.array([dt.date(year, m, 1) <= through for m in MONTHS], dtype=bool)
 
 
 def _actuals(counted: pd.DataFrame, n: int, k: int) -> Arr:

@@ -78,7 +78,11 @@ class SlaResult:
     - ``sla``: segment, channel, team, month, revenue, customers, leads.
       Rows are segment-major, then channel, then month: the workbook's row order.
     - ``lead_value``: segment, channel, team, revenue_share (S * W), lead_value.
-    - ``actuals``: segment, channel, team, month, actual, attainment.
+    - ``actuals``: segment, channel, team, month, actual, attainment (blank for the
+      months after ``elapsed_through``: they have not happened yet).
+    - ``year_to_date``: segment, channel, team, actual, sla, attainment, over the months
+      that have happened.
+    - ``elapsed_through``: the date through which months count as happened.
     - ``tracker``: level ("channel" or "team"), name, team, sla, mtd, plan_to_date,
       pace, projected; one row per channel, then one per team.
     - ``track_month`` / ``track_asof``: the tracked month and the resolved as-of date.
@@ -97,6 +101,8 @@ class SlaResult:
     segments: pd.DataFrame
     daily: pd.DataFrame
     log_status: pd.DataFrame
+    elapsed_through: dt.date | None
+    year_to_date: pd.DataFrame
 
     def leads_wide(self) -> pd.DataFrame:
         """Leads as segment x channel rows, columns 1..12 and ``year`` (blanks sum as 0)."""

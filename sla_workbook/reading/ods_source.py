@@ -22,6 +22,7 @@ from .xlsx_source import parse_ref
 T = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 OFF = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 X = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
 M = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
 MAX_REPEAT = 1024  # a repeated cell with content is expanded at most this far
 
@@ -130,6 +131,10 @@ def _value(cell: Any) -> Any:
         paragraphs = cell.findall(f"{X}p")
         text = "\n".join("".join(p.itertext()) for p in paragraphs) if paragraphs else None
     if kind == "string":
+        if cell.get(f"{CALCEXT}value-type") == "error" and cell.get(f"{T}formula"):
+            # LibreOffice stores #N/A, #DIV/0! ... as an empty string plus this marker
+            shown = "".join("".join(q.itertext()) for q in cell.findall(f"{X}p"))
+            return ErrorValue(shown or "#VALUE!")
         return text or ""
     if text and text.startswith("#") and cell.get(f"{T}formula"):
         return ErrorValue(text)  # LibreOffice writes Err:502 / #VALUE! as text

@@ -336,6 +336,14 @@ def _stored_frames(pair: SheetPair) -> dict[str, pd.DataFrame]:
     )
     sla = keys.assign(revenue=fl(cube("sla_revenue")), leads=fl(cube("sla_leads")))
     actuals = keys.assign(actual=fl(cube("actual_leads")), attainment=fl(cube("attainment")))
+    year_to_date = pd.DataFrame(
+        {
+            "segment": [s for s, _, _ in rows],
+            "channel": [c for _, c, _ in rows],
+            "team": [t for _, _, t in rows],
+            "attainment": fl(cube("attainment_ytd")),
+        }
+    )
     lead_value = pd.DataFrame(
         {
             "segment": [s for s, _, _ in rows],
@@ -371,6 +379,7 @@ def _stored_frames(pair: SheetPair) -> dict[str, pd.DataFrame]:
         "sla_total": sla_total,
         "lead_value": lead_value,
         "actuals": actuals,
+        "year_to_date": year_to_date,
         "tracker": tracker,
     }
 

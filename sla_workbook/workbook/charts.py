@@ -21,13 +21,15 @@ def add_charts(
     colors = {"marketing": ("#2E75B6", "#1F4E79"), "sales": ("#F4B183", "#C55A11")}
     for t, team in enumerate(("marketing", "sales")):
         word = words[team]
-        for table, chart, key in (
-            ("sla_leads", columns, "sla_series"),
-            ("actual_leads", line, "actual_series"),
-        ):
-            b = lay[f"{table}_team_total"]
-            values = f"={sheet}!{cell_ref(b.row + t, b.col, abs_row=True, abs_col=True)}:" + (
-                cell_ref(b.row + t, b.col + 11, abs_row=True, abs_col=True)
+        for chart, key in ((columns, "sla_series"), (line, "actual_series")):
+            if chart is columns:
+                b = lay["sla_leads_team_total"]
+                first, last = (b.row + t, b.col), (b.row + t, b.col + 11)
+            else:  # #N/A after the months that have happened: the line stops there
+                b = lay["chart_actual"]
+                first, last = (b.row, b.col + t), (b.row + 11, b.col + t)
+            values = f"={sheet}!{cell_ref(*first, abs_row=True, abs_col=True)}:" + (
+                cell_ref(*last, abs_row=True, abs_col=True)
             )
             series: dict[str, Any] = {
                 "name": tx[key].format(team=word),
@@ -52,6 +54,7 @@ def add_charts(
     days = f"={sheet}!{cell_ref(d.row, 0, abs_row=True, abs_col=True)}:" + cell_ref(
         d.row + 30, 0, abs_row=True, abs_col=True
     )
+    d = lay["chart_daily"]  # plan and actual, #N/A where the month or the log ends
     bars = wb.add_chart({"type": "column"})
     plan_line = wb.add_chart({"type": "line"})
     rng = f"={sheet}!" + "{}:{}"
@@ -60,8 +63,8 @@ def add_charts(
             "name": tx["daily_actual"],
             "categories": days,
             "values": rng.format(
-                cell_ref(d.row, 2, abs_row=True, abs_col=True),
-                cell_ref(d.row + 30, 2, abs_row=True, abs_col=True),
+                cell_ref(d.row, d.col + 1, abs_row=True, abs_col=True),
+                cell_ref(d.row + 30, d.col + 1, abs_row=True, abs_col=True),
             ),
             "fill": {"color": "#2E75B6"},
         }
@@ -71,8 +74,8 @@ def add_charts(
             "name": tx["daily_plan"],
             "categories": days,
             "values": rng.format(
-                cell_ref(d.row, 1, abs_row=True, abs_col=True),
-                cell_ref(d.row + 30, 1, abs_row=True, abs_col=True),
+                cell_ref(d.row, d.col, abs_row=True, abs_col=True),
+                cell_ref(d.row + 30, d.col, abs_row=True, abs_col=True),
             ),
             "line": {"color": "#C00000", "width": 2.25, "dash_type": "dash"},
         }
@@ -81,4 +84,4 @@ def add_charts(
     bars.set_title({"name": tx["chart_daily"]})
     bars.set_legend({"position": "bottom"})
     bars.set_size({"width": 760, "height": 320})
-    ws.insert_chart(d.row - 1, 4, bars)
+    ws.insert_chart(lay["daily"].row - 1, 4, bars)

@@ -41,6 +41,9 @@ ALLOWED_FUNCTIONS = frozenset(
         "INDEX",
         "MATCH",
         "ISNUMBER",
+        # Only in chart-only helper cells (chart_actual, chart_daily): a line stops at
+        # #N/A, where it would fall to 0 at "". Proven in LibreOffice, Gnumeric, formulas.
+        "NA",
     }
 )
 
@@ -164,7 +167,48 @@ class Formulas:
     def attainment(self, r: int, m: int) -> str:
         lead = self.layout["sla_leads"].ref(r, m)
         act = self.layout["actual_leads"].ref(r, m)
-        return f'=IF(AND(ISNUMBER({lead}),ISNUMBER({act})),IF({lead}>0,{act}/{lead},""),"")'
+        elapsed = self.layout["month_elapsed"].ref(0, m, abs_row=True)
+        return (
+            f"=IF(AND(ISNUMBER({lead}),ISNUMBER({act}),{elapsed}=1),"
+            f'IF({lead}>0,{act}/{lead},""),"")'
+        )
+
+    def attainment_ytd(self, r: int) -> str:
+        """Actual leads / SLA leads over the months that have happened (month_elapsed)."""
+        flags = self.layout["month_elapsed"].range_ref()
+        b_sla, b_act = self.layout["sla_leads"], self.layout["actual_leads"]
+        sla = f"SUMIF({flags},1,{b_sla.ref(r, 0)}:{b_sla.ref(r, 11)})"
+        act = f"SUMIF({flags},1,{b_act.ref(r, 0)}:{b_act.ref(r, 11)})"
+        return f'=IF({sla}>0,{act}/{sla},"")'
+
+    def elapsed_through(self) -> str:
+        """The date through which months count as happened: the as-of date, else the
+        latest counted log date; blank with neither (or without a valid year)."""
+        asof, latest = self._a("track_asof"), f"MAX({self._col('log_counted_date')})"
+        day = f"DATE(YEAR({asof}),MONTH({asof}),DAY({asof}))"  # a time of day is dropped
+        return (
+            # the reader's rule for a usable date: 1 <= serial < 10000-01-01
+            f"=IFERROR(IF(AND({self._year_ok()}),"
+            f"IF(AND(ISNUMBER({asof}),{asof}>=1,{asof}<2958466),{day},"
+            f'IF({latest}>0,{latest},"")),""),"")'
+        )
+
+    def month_elapsed(self, m: int) -> str:
+        thr = self._a("elapsed_through")
+        y = self._t("year", abs_row=True, abs_col=True)
+        return f"=IF(ISNUMBER({thr}),IF(DATE({y},{m + 1},1)<={thr},1,0),0)"
+
+    def chart_actual(self, m: int, t: int) -> str:
+        total = self.layout["actual_leads_team_total"].ref(t, m)
+        elapsed = self.layout["month_elapsed"].ref(0, m, abs_row=True)
+        return f"=IF({elapsed}=1,{total},NA())"
+
+    def chart_daily(self, d: int, j: int) -> str:
+        plan, actual = self.layout["daily"].ref(d, 1), self.layout["daily"].ref(d, 2)
+        if j == 0:  # the plan line ends on the month's last day
+            day, days = self.layout["daily"].ref(d, 0), self._a("track_days")
+            return f"=IF(ISNUMBER({days}),IF({day}<={days},{plan},NA()),NA())"
+        return f"=IF(ISNUMBER({actual}),{actual},NA())"
 
     def row_year(self, table: str, r: int) -> str:
         if table == "attainment":  # the year's attainment: year actual / year SLA
@@ -294,6 +338,10 @@ class Formulas:
         chans = self._rng("channels")
         return f'=IF(ISNUMBER({key}),IF(MONTH({d})={m},MATCH({ch},{chans},0),""),"")'
 
+    def log_counted_date(self, i: int) -> str:
+        key, d = self.layout["log_key"].ref(i), self.layout["log_date"].ref(i)
+        return f'=IF(ISNUMBER({key}),DATE(YEAR({d}),MONTH({d}),DAY({d})),"")'
+
     def log_track_day(self, i: int) -> str:
         tc, d = self.layout["log_track_channel"].ref(i), self.layout["log_date"].ref(i)
         return f'=IF(ISNUMBER({tc}),DAY({d}),"")'
@@ -328,6 +376,12 @@ class Formulas:
             "log_key": lambda i, j: self.log_key(i),
             "log_track_channel": lambda i, j: self.log_track_channel(i),
             "log_track_day": lambda i, j: self.log_track_day(i),
+            "log_counted_date": lambda i, j: self.log_counted_date(i),
+            "attainment_ytd": lambda i, j: self.attainment_ytd(i),
+            "elapsed_through": lambda i, j: self.elapsed_through(),
+            "month_elapsed": lambda i, j: self.month_elapsed(j),
+            "chart_actual": lambda i, j: self.chart_actual(i, j),
+            "chart_daily": self.chart_daily,
         }
         for table in TABLES:
             d[f"{table}_keys"] = self.table_key

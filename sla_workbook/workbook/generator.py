@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .._version import __version__
 from ..atomic import atomic_write
@@ -87,11 +88,31 @@ def option_problems(opts: GenerateOptions) -> list[tuple[str, str]]:
     return out
 
 
-def example_plan() -> Plan:
-    """The plan behind the example sheets (templates/example-plan.yaml)."""
+def example_plan(lang: str = "en") -> Plan:
+    """The plan behind the example sheets (templates/example-plan.yaml), its names and
+    segment label in the workbook's language (``example_names`` in the strings file)."""
+    import dataclasses
+
     from ..model.plan_file import load_plan
 
-    return load_plan(template_path("example-plan.yaml"))
+    plan = load_plan(template_path("example-plan.yaml"))
+    text = strings(lang)
+    names: dict[str, str] = text.get("example_names") or {}
+
+    def rename(frame: Any, *columns: str) -> Any:
+        return frame.assign(
+            **{c: frame[c].map(lambda v: names.get(v, v)).astype("string") for c in columns}
+        )
+
+    return dataclasses.replace(
+        plan,
+        segment_label=text["segment_label"],
+        segments=rename(plan.segments, "segment"),
+        channels=rename(plan.channels, "channel"),
+        targets=rename(plan.targets, "segment"),
+        channel_inputs=rename(plan.channel_inputs, "segment", "channel"),
+        log=rename(plan.log, "segment", "channel"),
+    )
 
 
 def blank_plan(opts: GenerateOptions) -> Plan:
@@ -138,7 +159,7 @@ def _write(path: Path, opts: GenerateOptions) -> None:
     from .xlsx_fixups import fix_empty_string_results
 
     lang = strings(opts.lang)
-    example = example_plan()
+    example = example_plan(opts.lang)
     yours = opts.plan if opts.plan is not None else blank_plan(opts)
     rows_yours = max(opts.rows, len(yours.segments))
     currency = yours.currency if opts.plan is not None else opts.currency

@@ -20,17 +20,30 @@ MAX_CHANNELS = 20
 MAX_LOG_ROWS = 100_000
 
 
+# Cell names are hand-written rather than xlsxwriter.utility's (docs/decisions.md): reading
+# and validating never import XlsxWriter, and the validator names every formula's
+# references (about a million names for a large workbook), so the letters are cached.
+_COL_NAMES: dict[int, str] = {}
+
+
 def col_letter(col: int) -> str:
-    name = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        name = chr(65 + rem) + name
+    """Zero-based column -> letters: 0 -> "A", 26 -> "AA"."""
+    name = _COL_NAMES.get(col)
+    if name is None:
+        name, n = "", col + 1
+        while n:
+            n, rem = divmod(n - 1, 26)
+            name = chr(65 + rem) + name
+        _COL_NAMES[col] = name
     return name
 
 
 def cell_ref(row: int, col: int, *, abs_row: bool = False, abs_col: bool = False) -> str:
-    return f"{'$' if abs_col else ''}{col_letter(col)}{'$' if abs_row else ''}{row + 1}"
+    """Zero-based (row, col) -> "B7" (or "$B$7", "B$7", "$B7")."""
+    name = _COL_NAMES.get(col) or col_letter(col)
+    if abs_row or abs_col:
+        return f"{'$' if abs_col else ''}{name}{'$' if abs_row else ''}{row + 1}"
+    return f"{name}{row + 1}"
 
 
 @dataclass(frozen=True)
@@ -164,6 +177,12 @@ def build_layout(n: int, k: int, c: int) -> Layout:
     nxt = table("actual_leads", nxt + 1, "output", True)
     marks["attainment_section"] = (nxt, 0)
     nxt = table("attainment", nxt + 1, "output", False)
+    # Year to date beside the year column; below the table, which months have happened
+    # (through the as-of date) so later months stay blank instead of showing 0%.
+    add("attainment_ytd", "sla", b["attainment"].row, 16, rows, 1, "output")
+    marks["elapsed_label"] = (nxt - 2, 0)
+    add("elapsed_through", "sla", nxt - 2, 2, 1, 1, "helper")
+    add("month_elapsed", "sla", nxt - 2, 3, 1, 12, "helper")
 
     # Tracker: month and as-of inputs, resolved date, then K channel + 2 team columns.
     marks["tracker_section"] = (nxt, 0)
@@ -203,6 +222,16 @@ def build_layout(n: int, k: int, c: int) -> Layout:
     add("log_key", "sla", S_CHANNEL_ROW, log_col + 4, c, 1, "helper")
     add("log_track_channel", "sla", S_CHANNEL_ROW, log_col + 5, c, 1, "helper")
     add("log_track_day", "sla", S_CHANNEL_ROW, log_col + 6, c, 1, "helper")
+    add("log_counted_date", "sla", S_CHANNEL_ROW, log_col + 7, c, 1, "helper")
+
+    # Chart-only data right of the log (not printed): the charts' actual lines with #N/A
+    # where a month or day has not happened, so the lines stop instead of falling to 0.
+    chart_col = log_col + 9
+    marks["chart_data"] = (S_CHANNEL_ROW - 2, chart_col)
+    marks["chart_actual_header"] = (S_CHANNEL_ROW - 1, chart_col)
+    add("chart_actual", "sla", S_CHANNEL_ROW, chart_col + 1, 12, 2, "helper")
+    marks["chart_daily_header"] = (S_CHANNEL_ROW + 13, chart_col)
+    add("chart_daily", "sla", S_CHANNEL_ROW + 14, chart_col + 1, 31, 2, "helper")
     marks["bottom"] = (bottom, 0)
     return Layout(n=n, k=k, c=c, blocks=b, marks=marks)
 
@@ -230,6 +259,7 @@ PUBLIC_NAMES = (
     "sla_total",
     "actual_leads",
     "attainment",
+    "attainment_ytd",
     "track_mtd",
     "track_plan_mtd",
     "track_pace",

@@ -26,6 +26,9 @@ Grid = list[list[Any]]
 LogRow = tuple[dt.date | None, str, str, float]
 
 
+NA = "#N/A"  # cached as an error value (t="e"): charts leave a gap where a line would drop
+
+
 def _cell(v: float) -> Any:
     return "" if np.isnan(v) else float(v)
 
@@ -222,6 +225,7 @@ def block_values(
                 for team in TEAMS
             ]
             v[f"{key}_total"] = [[float(x) for x in with_year.sum(axis=0)]]
+    _elapsed_values(v, result, pos, n, k, tables["actual_leads"])
     keys = [
         [v["assume_segment"][r // k][0], inp.channels[r % k], team_words.get(inp.teams[r % k], "")]
         for r in range(n * k)
@@ -277,7 +281,41 @@ def block_values(
             track_col[log_row] = [float(c + 1)]
             day_col[log_row] = [float(day)]
     v["log_key"], v["log_track_channel"], v["log_track_day"] = key_col, track_col, day_col
+    date_col: Grid = [[""] for _ in range(layout.c)]
+    for i, log_row in enumerate(rows):
+        when = inp.log[i][0]
+        if status["counted"][i] and log_row < layout.c and when is not None:
+            date_col[log_row] = [float(serial(when))]
+    v["log_counted_date"] = date_col
+    days_in_month = v["track_days"][0][0]
+    v["chart_daily"] = [
+        [
+            p if isinstance(days_in_month, float) and day <= days_in_month else NA,
+            NA if a == "" else a,
+        ]
+        for day, p, a in v["daily"]
+    ]
     return v
+
+
+def _elapsed_values(
+    v: dict[str, Grid], result: SlaResult, pos: list[int], n: int, k: int, actual: Arr
+) -> None:
+    """The months that have happened, year-to-date attainment, the chart's actual line."""
+    through = result.elapsed_through
+    v["elapsed_through"] = [[float(serial(through)) if through else ""]]
+    year = result.plan.year
+    flags = [
+        bool(through is not None and dt.date(int(year), m, 1) <= through)  # type: ignore[arg-type]
+        for m in range(1, 13)
+    ]
+    v["month_elapsed"] = [[1.0 if f else 0.0 for f in flags]]
+    ytd = np.full((n, k), np.nan)
+    values = result.year_to_date["attainment"].to_numpy(dtype=np.float64, na_value=np.nan)
+    ytd[pos] = values.reshape(len(pos), k)
+    v["attainment_ytd"] = _grid(ytd.reshape(n * k, 1))
+    totals = v["actual_leads_team_total"]
+    v["chart_actual"] = [[totals[t][m] if flags[m] else NA for t in range(2)] for m in range(12)]
 
 
 def _days_in_month(day: dt.date) -> int:

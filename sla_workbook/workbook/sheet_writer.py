@@ -31,6 +31,7 @@ from .layout import (
 from .sheet_values import SheetInputs, block_values, sheet_inputs
 from .strings import strings, team_words
 from .styles import Styles
+from .widths import fit_columns
 
 
 def _q(sheet: str) -> str:
@@ -63,7 +64,7 @@ class _Pair:
         self.layout: Layout = build_layout(n_rows, len(self.inp.channels), log_rows)
         self.f = Formulas(self.layout, sheet_names[0], self.words["marketing"], self.words["sales"])
         self.values = block_values(self.inp, result, self.layout, self.words)
-        self.st = Styles(wb, currency, self.text["check_format"])
+        self.st = Styles(wb, currency, self.text["check_format"], self.text["elapsed_format"])
         self.currency = currency
         self.sheet_names = sheet_names
         for ws in (ws_t, ws_s):
@@ -139,6 +140,18 @@ class _Pair:
         bottom = self.layout.marks["bottom"][0]
         self.ws_s.print_area(0, 0, bottom, max(self.layout["mix_ok"].col + 1, 17))
         self.ws_t.print_area(0, 0, self.layout["target_month_total"].row, 13)
+        # Last: it measures every written cell and the print area. Months share one width.
+        for ws, months in (
+            (self.ws_t, self.layout["targets"]),
+            (self.ws_s, self.layout["sla_leads"]),
+        ):
+            fit_columns(ws, self.st.number_formats, [range(months.col, months.col + 12)])
+
+    def banner(self, ws: Any, last_col: int) -> None:
+        """The example banner, its fill under the whole text (blank cells it runs over)."""
+        ws.write_string(2, 0, self.text["example_banner"], self.st.get("banner"))
+        for col in range(1, last_col + 1):
+            ws.write_blank(2, col, None, self.st.get("banner"))
 
     # -- targets sheet ----------------------------------------------------------------
     def write_targets(self) -> None:
@@ -146,7 +159,7 @@ class _Pair:
         ws.write_string(0, 0, tx["targets_title"], st.get("title"))
         ws.write_string(1, 0, tx["targets_intro"].format(label=self.label.lower()), st.get("intro"))
         if self.example:
-            ws.write_string(2, 0, tx["example_banner"], st.get("banner"))
+            self.banner(ws, 13)
         ws.write_string(T_YEAR[0], 0, tx["year"], st.get("label"))
         self.input_cell(ws, *T_YEAR, self.inp.year, "year")
         self.note(ws, T_YEAR[0], 0, "year")
@@ -163,8 +176,6 @@ class _Pair:
         self.formula_block("target_row_total", st.get("output", "money"))
         ws.write_string(T_HEADER + 1 + n, 0, tx["total"], st.get("total"))
         self.formula_block("target_month_total", st.get("total", "money"))
-        ws.set_column(0, 0, 24)
-        ws.set_column(1, 13, 12)
         ws.freeze_panes(T_HEADER + 1, 1)
         ws.repeat_rows(T_HEADER)
 
@@ -174,7 +185,7 @@ class _Pair:
         ws.write_string(0, 0, tx["sla_title"], st.get("title"))
         ws.write_string(1, 0, tx["sla_intro"], st.get("intro"))
         if self.example:
-            ws.write_string(2, 0, tx["example_banner"], st.get("banner"))
+            self.banner(ws, 16)
         ws.write_string(S_CHANNEL_ROW - 1, 0, tx["channels"], st.get("section"))
         ws.write_string(S_CHANNEL_ROW, 0, tx["channel"], st.get("label"))
         ws.write_string(S_TEAM_ROW, 0, tx["team"], st.get("label"))
@@ -230,10 +241,6 @@ class _Pair:
         self.formula_block("revenue_share", st.get("output", "percent"))
         self.formula_block("lead_value", out)
         self.formula_block("mix_ok", st.get("output", "check"))
-        ws.set_column(0, 0, 24)
-        ws.set_column(1, 3, 13)
-        ws.set_column(4, 4 + 4 * k + 1, 11)
-        ws.set_column(15, 15, 14)  # year totals of revenue need the room
         ws.set_row(S_ASSUME_HEADER, 30)
         ws.set_row(S_ASSUME_HEADER + 1, 30)
         ws.freeze_panes(0, 1)
@@ -278,6 +285,19 @@ class _Pair:
             ws.write_number(b.row + i, b.col, self.values["sla_channel_no"][i][0], st.get("helper"))
         self.formula_block("sla_tracked", st.get("helper"))
         self.traffic_lights(lay["attainment"])
+        self.write_elapsed()
+
+    def write_elapsed(self) -> None:
+        """Year-to-date attainment, and the row saying which months have happened."""
+        ws, st, tx, lay = self.ws_s, self.st, self.text, self.layout
+        ws.write_string(lay.marks["attainment_header"][0], 16, tx["ytd"], st.get("header"))
+        self.formula_block("attainment_ytd", st.get("total", "percent"))
+        self.traffic_lights(lay["attainment_ytd"])
+        row, col = lay.marks["elapsed_label"]
+        ws.write_string(row, col, tx["elapsed_label"], st.get("label"))
+        self.note(ws, row, col, "elapsed")
+        self.formula_block("elapsed_through", st.get("output", "date"))
+        self.formula_block("month_elapsed", st.get("output", "elapsed"))
 
     def traffic_lights(self, b: Block) -> None:
         """Below 80% red, 80-100% amber, 100%+ green; blanks stay plain."""
@@ -381,8 +401,30 @@ class _Pair:
         helper = st.get("helper")
         for name in ("log_key", "log_track_channel", "log_track_day"):
             self.formula_block(name, helper)
-        ws.set_column(col, col + 3, 14)
-        ws.set_column(col + 4, col + 6, 9)
+        ws.write_string(S_CHANNEL_ROW - 1, col + 7, tx["log_counted_date"], helper)
+        self.formula_block("log_counted_date", st.get("helper", "date"))
+        self.write_chart_data()
+
+    def write_chart_data(self) -> None:
+        """Chart-only helper cells, right of the log: #N/A where a line must stop."""
+        ws, st, tx, lay = self.ws_s, self.st, self.text, self.layout
+        helper = st.get("helper")
+        ws.write_string(*lay.marks["chart_data"], tx["chart_data"], st.get("section"))
+        row, col = lay.marks["chart_actual_header"]
+        heads = [tx["chart_monthly"]] + [
+            tx["actual_series"].format(team=self.words[t]) for t in ("marketing", "sales")
+        ]
+        for j, text in enumerate(heads):
+            ws.write_string(row, col + j, text, helper)
+        for m, name in enumerate(tx["months"]):
+            ws.write_string(row + 1 + m, col, name, helper)
+        self.formula_block("chart_actual", st.get("helper", "leads"))
+        row, col = lay.marks["chart_daily_header"]
+        for j, key in enumerate(("day", "daily_plan", "daily_actual")):
+            ws.write_string(row, col + j, tx[key], helper)
+        for d in range(31):
+            ws.write_number(row + 1 + d, col, d + 1, helper)
+        self.formula_block("chart_daily", st.get("helper", "leads"))
 
     # -- charts -----------------------------------------------------------------------
 

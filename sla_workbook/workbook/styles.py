@@ -52,10 +52,23 @@ NUMBER_FORMATS = {
 class Styles:
     """Creates XlsxWriter formats on demand and caches them, so each is added once."""
 
-    def __init__(self, workbook: Any, currency: str, check: str = '"OK";;"check"') -> None:
+    def __init__(
+        self,
+        workbook: Any,
+        currency: str,
+        check: str = '"OK";;"check"',
+        elapsed: str = '"yes";;"-"',
+    ) -> None:
         self._wb = workbook
         self._cache: dict[tuple[str, str], Any] = {}
-        self._numbers = dict(NUMBER_FORMATS, money=currency_format(currency), check=check)
+        self._numbers = dict(
+            NUMBER_FORMATS, money=currency_format(currency), check=check, elapsed=elapsed
+        )
+
+    @property
+    def number_formats(self) -> dict[str, str]:
+        """Number format strings by key (``money`` is the currency's), for widths.py."""
+        return dict(self._numbers)
 
     def get(self, role: str, number: str = "general") -> Any:
         key = (role, number)
