@@ -1,13 +1,14 @@
 """Compare every formula cell's cached value with another file's value of the same cell.
 
 On mismatch, a cell-addressed diff in the style of the formulas library:
-``'Your SLA'!D7: 120 -> 118`` (ours -> theirs).
+``'Your SLA'!D7: 120 -> 118`` (ours -> theirs; an error value prints as ``#N/A``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,21 @@ import openpyxl
 Blank = None
 
 
-def _norm(v: Any) -> Any:
+@dataclass(frozen=True)
+class Error:
+    """An error value (``t="e"`` in xlsx), e.g. #N/A: never equal to the text "#N/A"."""
+
+    code: str
+
+    def __repr__(self) -> str:
+        return self.code
+
+
+def normalize(v: Any, data_type: str | None = None) -> Any:
+    """A cell value as compared: blank (None or empty text) as None, numbers, booleans and
+    dates as floats, an error value (openpyxl's data_type "e") as ``Error``."""
+    if data_type == "e":
+        return Error(str(v))
     if v is None or v == "":
         return Blank
     if isinstance(v, bool):
@@ -38,7 +53,9 @@ def formula_cells(path: Path) -> dict[tuple[str, str], Any]:
         for frow, vrow in zip(ws.iter_rows(), values.iter_rows(), strict=False):
             for fcell, vcell in zip(frow, vrow, strict=False):
                 if isinstance(fcell.value, str) and fcell.value.startswith("="):
-                    out[(ws.title, fcell.coordinate)] = _norm(vcell.value)
+                    out[(ws.title, fcell.coordinate)] = normalize(
+                        vcell.value, getattr(vcell, "data_type", None)
+                    )
     formulas.close()
     cached.close()
     return out
@@ -54,7 +71,7 @@ def values_at(path: Path, cells: list[tuple[str, str]]) -> dict[tuple[str, str],
             for cell in row:
                 coord = getattr(cell, "coordinate", None)
                 if coord and (ws.title, coord) in wanted:
-                    out[(ws.title, coord)] = _norm(cell.value)
+                    out[(ws.title, coord)] = normalize(cell.value, getattr(cell, "data_type", None))
     wb.close()
     return {key: out.get(key, Blank) for key in cells}
 
