@@ -11,18 +11,24 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Hashable
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ..reading.raw import ErrorValue
+from ..reading.raw import Cell, ErrorValue
 from ..reading.reader import SHEET_CHOICES, SheetPair, Workbook, is_blank, read_workbook
 from ..workbook.formulas import formula_blocks
 from ..workbook.layout import PUBLIC_NAMES, cell_ref, public_block
+from ..workbook.sheet_values import NA
 from ..workbook.strings import team_words
 from .findings import Finding, Report
 from .input_checks import check_inputs, show
+from .root_cause import Causes, stored_getter
 
 PER_BLOCK = 25  # cell-by-cell findings per block before one summary finding
+_NO_CELL = Cell(None, None)
 RECALCULATE = "recalculate (Ctrl+Shift+F9 in LibreOffice, Ctrl+Alt+F9 in Excel) and save"
 
 
@@ -152,6 +158,13 @@ def _merged_inputs(wb: Workbook, pair: SheetPair) -> list[Finding]:
 
 
 _STRING = re.compile(r'("(?:[^"]|"")*")')
+_PREFIX = re.compile(r"(?i)_xl(fn|ws)\.")
+_SPACE = re.compile(r"\s+")
+_QUOTED_SHEET = re.compile(r"'((?:[^']|'')+)'!")
+
+
+def _unquote_sheet(m: re.Match[str]) -> str:
+    return m.group(1).replace("''", "'") + "!"
 
 
 def normalize_formula(text: str) -> str:
@@ -162,9 +175,9 @@ def normalize_formula(text: str) -> str:
         if part.startswith('"') and part.endswith('"') and len(part) >= 2:
             out.append(part.upper())
             continue
-        part = re.sub(r"(?i)_xl(fn|ws)\.", "", part)
-        part = re.sub(r"\s+", "", part).upper()
-        part = re.sub(r"'((?:[^']|'')+)'!", lambda m: m.group(1).replace("''", "'") + "!", part)
+        part = _PREFIX.sub("", part)
+        part = _SPACE.sub("", part).upper()
+        part = _QUOTED_SHEET.sub(_unquote_sheet, part)
         out.append(part)
     return "".join(out)
 
@@ -187,17 +200,22 @@ def _formulas(
     for block in formula_blocks(pair.layout):
         b = pair.layout[block]
         sheet = pair.sheet_of(b)
+        cells = pair.raw.cells.get(sheet, {})  # what pair.cell reads, without its lookups
         reported = 0
         codes: Counter[str] = Counter()
-        for i in range(b.nrows):
-            for j in range(b.ncols):
-                want = wanted[block][i][j]
+        for i, wanted_row in enumerate(wanted[block]):
+            row = b.row + i
+            for j, want in enumerate(wanted_row):
                 if want is None:
                     continue
-                cell = pair.cell(block, i, j)
-                where = cell_ref(b.row + i, b.col + j)
-                if cell.formula is None:
-                    broken.add((block, i, j))
+                cell = cells.get((row, b.col + j), _NO_CELL)
+                got = cell.formula
+                if got is not None and (
+                    got == want[1:] or normalize_formula(got) == normalize_formula(want)
+                ):  # the exact text (the usual case) skips the normalization
+                    continue
+                broken.add((block, i, j))
+                if got is None:
                     code, message = (
                         "formula-overwritten",
                         (
@@ -210,13 +228,8 @@ def _formulas(
                             + "; restore the formula (copy it from the row above or regenerate)"
                         ),
                     )
-                elif cell.formula != want[1:] and normalize_formula(cell.formula) != (
-                    normalize_formula(want)
-                ):  # the exact text (the usual case) skips the normalization
-                    broken.add((block, i, j))
-                    code, message = "formula-changed", "this formula differs from the template's"
                 else:
-                    continue
+                    code, message = "formula-changed", "this formula differs from the template's"
                 reported += 1
                 codes[code] += 1
                 if reported <= PER_BLOCK:
@@ -225,7 +238,7 @@ def _formulas(
                             code,
                             "error",
                             sheet,
-                            where,
+                            cell_ref(row, b.col + j),
                             message,
                             expected=want,
                             actual=cell.formula or cell.value,
@@ -261,7 +274,7 @@ def _expected_values(
 
 def _same(expected: Any, actual: Any) -> bool:
     if isinstance(actual, ErrorValue):
-        return False
+        return expected == NA and actual.code == NA  # chart-only cells end a line with NA()
     if is_blank(expected) or is_blank(actual):
         return is_blank(expected) and is_blank(actual)
     if isinstance(expected, float) and isinstance(actual, int | float):
@@ -278,50 +291,101 @@ def _values(
     broken: set[tuple[str, int, int]],
     findings: list[Finding],
 ) -> None:
+    """Stored values against the engine's. A wrong value that its own formula gives from
+    the stored values it reads follows a root (a broken or stale cell, root_cause.py): it
+    is not stale, and the root's finding counts it instead."""
+    wrong: dict[str, list[tuple[int, int]]] = {}
     for block in formula_blocks(pair.layout):
+        wrong[block] = [
+            (i, j)
+            for i in range(pair.layout[block].nrows)
+            for j in range(pair.layout[block].ncols)
+            if (block, i, j) not in broken
+            and formulas[block][i][j]
+            and not _same(expected[block][i][j], pair.cell(block, i, j).value)
+        ]
+    if not any(wrong.values()):
+        return
+    key = partial(_key, pair)
+    causes = Causes(
+        {key(block, i, j): formulas[block][i][j] or "" for block in wrong for i, j in wrong[block]},
+        [key(*cell) for cell in broken],
+        stored_getter(pair.raw),
+    )
+    stale = {
+        block: [(i, j) for i, j in cells if key(block, i, j) not in causes.follows]
+        for block, cells in wrong.items()
+    }
+    # a root listed cell by cell counts its own dependents; the rest of a block's, together
+    labels: dict[tuple[str, int, int], Hashable] = {
+        key(block, i, j): key(block, i, j) if n < PER_BLOCK else ("stale", block)
+        for block, cells in stale.items()
+        for n, (i, j) in enumerate(cells)
+    }
+    listed = {
+        (f.sheet, f.cell): n
+        for n, f in enumerate(findings)
+        if f.code in ("formula-overwritten", "formula-changed")
+    }
+    for block, i, j in broken:
+        sheet, row, col = root = key(block, i, j)
+        if (sheet, cell_ref(row, col)) in listed:
+            labels[root] = root
+        elif (sheet, pair.layout[block].range_ref()) in listed:
+            labels[root] = ("formulas", block)
+    dependents = causes.dependents(labels)
+    for block, cells in stale.items():
         b = pair.layout[block]
         sheet = pair.sheet_of(b)
-        reported = 0
-        for i in range(b.nrows):
-            for j in range(b.ncols):
-                if (block, i, j) in broken or not formulas[block][i][j]:
-                    continue
-                want = expected[block][i][j]
-                got = pair.cell(block, i, j).value
-                if _same(want, got):
-                    continue
-                reported += 1
-                if reported <= PER_BLOCK:
-                    shown = (
-                        "blank"
-                        if is_blank(want)
-                        else f"{want:g}"
-                        if isinstance(want, float)
-                        else repr(want)
-                    )
-                    findings.append(
-                        Finding(
-                            "stale-value",
-                            "error",
-                            sheet,
-                            cell_ref(b.row + i, b.col + j),
-                            f"the stored value does not match the inputs (should be {shown}): "
-                            + RECALCULATE,
-                            expected=want,
-                            actual=str(got) if isinstance(got, ErrorValue) else got,
-                        )
-                    )
-        if reported > PER_BLOCK:
+        for i, j in cells[:PER_BLOCK]:
+            want = expected[block][i][j]
+            got = pair.cell(block, i, j).value
+            shown = (
+                "blank"
+                if is_blank(want)
+                else f"{want:g}"
+                if isinstance(want, float)
+                else repr(want)
+            )
+            findings.append(
+                Finding(
+                    "stale-value",
+                    "error",
+                    sheet,
+                    cell_ref(b.row + i, b.col + j),
+                    f"the stored value does not match the inputs (should be {shown}): "
+                    + RECALCULATE
+                    + dependents.note(key(block, i, j), sheet),
+                    expected=want,
+                    actual=str(got) if isinstance(got, ErrorValue) else got,
+                )
+            )
+        if len(cells) > PER_BLOCK:
             findings.append(
                 Finding(
                     "stale-value",
                     "error",
                     sheet,
                     b.range_ref(),
-                    f"{reported - PER_BLOCK} more stored values in this block do "
-                    "not match the inputs",
+                    f"{len(cells) - PER_BLOCK} more stored values in this block do "
+                    "not match the inputs" + dependents.note_many(("stale", block)),
                 )
             )
+    notes: dict[int, str] = {}  # the formula findings count their consistent dependents
+    for block, i, j in broken:
+        sheet, row, col = root = key(block, i, j)
+        if (n := listed.get((sheet, cell_ref(row, col)))) is not None:
+            notes[n] = dependents.note(root, sheet)
+        elif (n := listed.get((sheet, pair.layout[block].range_ref()))) is not None:
+            notes[n] = dependents.note_many(("formulas", block))
+    for n, note in notes.items():
+        findings[n] = replace(findings[n], message=findings[n].message + note)
+
+
+def _key(pair: SheetPair, block: str, i: int, j: int) -> tuple[str, int, int]:
+    """A block's cell as (sheet, row, col), as formulas address it."""
+    b = pair.layout[block]
+    return pair.sheet_of(b), b.row + i, b.col + j
 
 
 def _promise(pair: SheetPair, findings: list[Finding]) -> None:
