@@ -49,10 +49,11 @@ typecheck:
 pytest:
 	$(BIN)/pytest -q
 
-## make bench: timings against floors (python start-up, XlsxWriter, calamine); see bench/run.py
+## make bench: timings against floors (python start-up, XlsxWriter, calamine, DuckDB); see bench/run.py, bench/crm.py
 bench: install system-deps
 	$(BIN)/python -m pip install -q '.[bench]'
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/crm.py $(CRM_BENCH_ARGS)
 
 ## make fuzz: mutate workbooks and validate them for FUZZ_MINUTES (default 10); crashes are kept
 FUZZ_MINUTES ?= 10

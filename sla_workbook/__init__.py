@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .errors import InputError, OutputError, PlanError, SlaWorkbookError
+from .errors import InputError, MapError, OutputError, PlanError, SlaWorkbookError
 
 if TYPE_CHECKING:
     from .checking.findings import Finding, Report
     from .checking.validator import validate
+    from .crm.log_import import ImportResult, import_log
+    from .crm.map_file import load_map
     from .model.engine import compute
     from .model.plan import Plan, SlaResult
     from .model.plan_file import load_plan, parse_plan
@@ -23,7 +25,9 @@ if TYPE_CHECKING:
 __all__ = [
     "Finding",
     "GenerateOptions",
+    "ImportResult",
     "InputError",
+    "MapError",
     "OutputError",
     "Plan",
     "PlanError",
@@ -34,6 +38,8 @@ __all__ = [
     "__version__",
     "compute",
     "generate",
+    "import_log",
+    "load_map",
     "load_plan",
     "parse_plan",
     "read_workbook",
@@ -53,6 +59,9 @@ _LAZY = {
     "Workbook": ("reading.reader", "Workbook"),
     "read_workbook": ("reading.reader", "read_workbook"),
     "validate": ("checking.validator", "validate"),
+    "ImportResult": ("crm.log_import", "ImportResult"),
+    "import_log": ("crm.log_import", "import_log"),
+    "load_map": ("crm.map_file", "load_map"),
 }
 
 

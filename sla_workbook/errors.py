@@ -30,6 +30,10 @@ class PlanError(InputError):
         super().__init__("\n".join(f"{source}: {p}" for p in self.problems))
 
 
+class MapError(PlanError):
+    """A CRM map file broke one or more rules; reported like a plan, every rule at once."""
+
+
 class OutputError(SlaWorkbookError):
     """An output cannot be written (exists and no --force, or the folder is not writable)."""
 

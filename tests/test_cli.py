@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from sla_workbook import __version__, compute, load_plan
@@ -37,6 +39,7 @@ def test_help_does_not_import_pandas() -> None:
         "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
         "assert 'pandas' not in sys.modules, 'pandas imported'\n"
         "assert 'numpy' not in sys.modules, 'numpy imported'\n"
+        "assert 'duckdb' not in sys.modules, 'duckdb imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
 
@@ -129,3 +132,61 @@ def test_csv_output_escapes_formula_like_names(tmp_path: Path) -> None:
     assert json.loads(run("compute", str(plan), "--format", "json")[1])["rows"][0]["segment"] == (
         "=HYPERLINK(1)"
     )
+
+
+def _run(argv: list[str], columns: int) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": str(columns)}
+    return subprocess.run(argv, capture_output=True, text=True, env=env)
+
+
+def _click_says(*args: str, columns: int) -> str:
+    """What click itself prints in a real process (CliRunner forces 80 columns)."""
+    code = "from sla_workbook.cli.main import main; main(prog_name='sla-workbook')"
+    proc = _run([sys.executable, "-c", code, *args], columns)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def _console_script(tmp_path: Path, *args: str, columns: int) -> tuple[str, bool]:
+    """Run a copy of pip's console-script wrapper; its output, and whether click loaded."""
+    script = tmp_path / "sla-workbook"
+    script.write_text(
+        "import atexit, re, sys\n"
+        "atexit.register(lambda: print('click' in sys.modules, file=sys.stderr))\n"
+        "from sla_workbook.cli import main\n"
+        "if __name__ == '__main__':\n"
+        "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
+        "    sys.exit(main())\n"
+    )
+    proc = _run([sys.executable, str(script), *args], columns)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout, proc.stderr.strip() == "True"
+
+
+def test_quick_help_is_what_click_prints() -> None:
+    """`--help` and `--version` are answered without click (cli/quick.py); if this fails
+    after a command or docstring change, paste the text shown into quick.HELP."""
+    from sla_workbook.cli.quick import HELP
+
+    for columns in (80, 200):
+        shown = _click_says("--help", columns=columns)
+        assert shown == HELP, f"cli/quick.py HELP should be:\n{shown}"
+
+
+@pytest.mark.parametrize(
+    ("args", "columns", "quick"),
+    [
+        (("--help",), 80, True),
+        (("-h",), 120, True),
+        (("--version",), 40, True),
+        (("--help",), 60, False),  # click rewraps for a narrow terminal
+        (("compute", "--help"), 120, False),
+        (("--debug", "--help"), 120, False),
+    ],
+)
+def test_console_script_answers_help_without_click(
+    tmp_path: Path, args: tuple[str, ...], columns: int, quick: bool
+) -> None:
+    out, loaded_click = _console_script(tmp_path, *args, columns=columns)
+    assert loaded_click is not quick
+    assert out == _click_says(*args, columns=columns)

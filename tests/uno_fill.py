@@ -91,6 +91,23 @@ def main(job_path):
                     set_cell(rng.getCellByPosition(c, r), value)
         for name in job.get("remove_sheets", []):
             doc.Sheets.removeByName(name)
+        # What a user adds beyond the inputs (tests of what a rewrite carries over)
+        for name in job.get("add_sheets", []):
+            doc.Sheets.insertNewByName(name, doc.Sheets.Count)
+            doc.Sheets.getByName(name).getCellRangeByName("A1").setString("my notes")
+        for sheet, address, value in job.get("type_at", []):
+            set_cell(doc.Sheets.getByName(sheet).getCellRangeByName(address), value)
+        for sheet, address, text in job.get("comments", []):
+            cell = doc.Sheets.getByName(sheet).getCellRangeByName(address)
+            doc.Sheets.getByName(sheet).Annotations.insertNew(cell.CellAddress, text)
+        for sheet, column, width in job.get("widths", []):  # width in 1/100 mm
+            doc.Sheets.getByName(sheet).Columns.getByIndex(column).Width = width
+        for sheet, data in job.get("charts", []):
+            ws = doc.Sheets.getByName(sheet)
+            rect = uno.createUnoStruct("com.sun.star.awt.Rectangle")
+            rect.X, rect.Y, rect.Width, rect.Height = 1000, 1000, 8000, 5000
+            ranges = (ws.getCellRangeByName(data).RangeAddress,)
+            ws.Charts.addNewByName("mine", rect, ranges, True, True)
         for sheet, index, count in job.get("insert_rows", []):
             doc.Sheets.getByName(sheet).Rows.insertByIndex(index, count)
         if job.get("autocalc", True):

@@ -82,10 +82,11 @@ class _OneLineErrors(click.Group):
 @click.version_option(__version__, prog_name="sla-workbook")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
 def main(debug: bool) -> None:
-    """Lead SLA workbooks for marketing and sales: compute, generate, validate.
+    """Lead SLA workbooks for marketing and sales: compute, generate, validate, import.
 
-    Exit codes: 0 ok, 1 validate found errors, 2 usage error (and, for validate, an
-    unreadable workbook), 3 bad input file, 4 cannot write output, 70 internal error.
+    Exit codes: 0 ok, 1 validate found errors (import: rows not counted), 2 usage error
+    (and, for validate and import, an unreadable input), 3 bad input file, 4 cannot
+    write output, 70 internal error.
     """
 
 
@@ -264,3 +265,179 @@ def export(file: str, out_dir: str, fmt: str, sheets: str, force: bool) -> None:
 
     for path in export_workbook(read_workbook(file), out_dir, fmt, sheets, force=force):
         click.echo(f"wrote {path}", err=True)
+
+
+@main.command("import")
+@click.argument("export_file", metavar="EXPORT", type=click.Path(dir_okay=True, path_type=str))
+@click.option(
+    "--map",
+    "map_path",
+    required=True,
+    type=click.Path(dir_okay=True, path_type=str),
+    help="The map file (YAML): preset, columns, time zone, CRM values -> plan names.",
+)
+@click.option(
+    "--year",
+    type=click.IntRange(1900, 9999),
+    help="The plan year: only its dates count (default: every dated row).",
+)
+@click.option(
+    "--to",
+    "to",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="Write the lead log here as CSV (date,segment,channel,leads).",
+)
+@click.option(
+    "--into",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="A filled workbook (.xlsx or .ods) whose lead log takes the import (never changed).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=str),
+    help="With --into: the new workbook (.xlsx) to write.",
+)
+@click.option("--sheet", help="For an xlsx export: the sheet to read (default: the first).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace the output if it exists; with --into, accept losing what cannot be carried.",
+)
+@_friendly
+def import_(
+    export_file: str,
+    map_path: str,
+    year: int | None,
+    to: str | None,
+    into: str | None,
+    out: str | None,
+    sheet: str | None,
+    fmt: str,
+    force: bool,
+) -> None:
+    """Turn a CRM export (CSV or xlsx) into the daily lead log, every row accounted for.
+
+    Exit 0: every row counted (or outside --year); 1: some rows not counted (values
+    not mapped, no date...), the log is still written; 2: the export or the map cannot
+    be read. See docs/crm.md.
+    """
+    import json
+    from pathlib import Path
+
+    from ..crm.log_import import import_log, write_log
+    from ..errors import InputError, OutputError
+
+    if into is not None or out is not None:
+        if to is not None:
+            raise click.UsageError("give --to LOG.csv or --into WORKBOOK --out NEW, not both")
+        if into is None or out is None:
+            raise click.UsageError(
+                "--into WORKBOOK needs --out NEW (the workbook is never changed)"
+            )
+        _import_into(export_file, map_path, year, into, out, sheet, fmt, force)
+        return
+    if to is None:
+        raise click.UsageError("give --to LOG.csv, or --into WORKBOOK --out NEW")
+    inputs = (Path(export_file), Path(map_path))
+    target = Path(to)
+    if any(target.resolve() == p.resolve() for p in inputs):
+        raise OutputError(f"{to}: is also an input file; write the log under another name")
+    if target.exists() and not force:
+        raise OutputError(f"{to}: already exists (use --force to replace it)")
+    if not target.resolve().parent.is_dir():  # say so now, not after a long import
+        raise OutputError(f"{to}: folder {target.parent} does not exist")
+    try:
+        result = import_log(export_file, map_path, year=year, sheet=sheet)
+    except InputError as exc:
+        if click.get_current_context().find_root().params.get("debug"):
+            raise
+        for line in str(exc).splitlines():
+            click.echo(f"error: {line}", err=True)
+        sys.exit(2)  # like validate: 2 = an input that cannot be read
+    path = write_log(result.rows, target, force=force, inputs=inputs)
+    if fmt == "json":
+        click.echo(json.dumps(result.summary.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        from ..report.import_text import render_import_summary
+
+        click.echo(render_import_summary(result.summary, map_path), nl=False)
+    click.echo(f"wrote {path}", err=True)
+    sys.exit(0 if result.summary.ok else 1)
+
+
+def _import_into(
+    export_file: str,
+    map_path: str,
+    year: int | None,
+    into: str,
+    out: str,
+    sheet: str | None,
+    fmt: str,
+    force: bool,
+) -> None:
+    """import --into: the export merged into a filled workbook's log, written as NEW."""
+    import json
+    from pathlib import Path
+
+    from ..crm.log_import import import_log
+    from ..errors import InputError, OutputError
+    from ..reading.reader import read_workbook
+    from ..update.refill import refill_log
+
+    target = Path(out)
+    if target.suffix.lower() != ".xlsx":
+        raise click.BadParameter("the new workbook is written as .xlsx", param_hint="--out")
+    inputs = (Path(export_file), Path(map_path), Path(into))
+    if any(target.resolve() == p.resolve() for p in inputs):
+        raise OutputError(f"{out}: is also an input file; write the workbook under another name")
+    if target.exists() and not force:
+        raise OutputError(f"{out}: already exists (use --force to replace it)")
+    try:
+        wb = read_workbook(into)
+        plan = wb.yours.plan
+        if plan.year is None:
+            raise InputError(f"{into}: the plan year of your sheets is missing or invalid")
+        if year is not None and year != plan.year:
+            raise click.BadParameter(
+                f"{year} is not the workbook's year {plan.year}", param_hint="--year"
+            )
+        result = import_log(
+            export_file,
+            map_path,
+            year=plan.year,
+            sheet=sheet,
+            plan_names=(plan.segment_names, [str(c) for c in plan.channels["channel"]]),
+        )
+    except InputError as exc:
+        if click.get_current_context().find_root().params.get("debug"):
+            raise
+        for line in str(exc).splitlines():
+            click.echo(f"error: {line}", err=True)
+        sys.exit(2)  # like validate: 2 = an input that cannot be read
+    refill = refill_log(
+        Path(into), target, result.log, accept_loss=force, overwrite=force, workbook=wb
+    )
+    summary = result.summary.to_dict()
+    summary["workbook"] = {
+        "path": str(refill.path),
+        "log_rows": refill.log_rows,
+        "replaced_rows": refill.replaced_rows,
+        "lost": refill.losses,
+    }
+    if fmt == "json":
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+    else:
+        from ..report.import_text import render_import_summary
+
+        click.echo(render_import_summary(result.summary, map_path), nl=False)
+        click.echo(
+            f"workbook: {refill.log_rows} log rows ({refill.replaced_rows} typed rows "
+            "replaced by imported counts)"
+        )
+    for loss in refill.losses:
+        click.echo(f"warning: not carried over (--force): {loss}", err=True)
+    click.echo(f"wrote {refill.path}", err=True)
+    sys.exit(0 if result.summary.ok else 1)

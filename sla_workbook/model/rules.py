@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .rounding import excel_round
-
 WILDCARDS = "*?~"  # spreadsheet criteria (SUMIF, MATCH) read these as wildcards
 MAX_NAME = 100
 
@@ -48,6 +46,8 @@ def mix_total(values: Iterable[float]) -> float:
 
 def mix_sums_to_one(values: Iterable[float]) -> bool:
     """The workbook's test: ROUND(SUM(mix), 6) = 1."""
+    from .rounding import excel_round  # numpy: loaded here, not by name checks (import)
+
     return bool(excel_round(mix_total(values), 6) == 1.0)
 
 

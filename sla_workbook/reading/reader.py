@@ -218,7 +218,10 @@ def _pair(raw: RawWorkbook, prefix: str, lang: str) -> SheetPair:
     cells = _Cells(raw, layout, targets_sheet, sla_sheet)
     inputs = _inputs(cells, words)
     label = raw.cell(targets_sheet, layout["segments"].row - 1, 0).value
-    plan = plan_from_inputs(inputs, label if isinstance(label, str) and label else "Region")
+    currency = raw.properties.get(f"{prefix}currency", "USD")
+    plan = plan_from_inputs(
+        inputs, label if isinstance(label, str) and label else "Region", currency
+    )
     formulas = Formulas(layout, targets_sheet, words["marketing"], words["sales"])
     return SheetPair(prefix, targets_sheet, sla_sheet, layout, inputs, plan, raw, formulas)
 
@@ -257,6 +260,15 @@ def _date(v: Any) -> dt.date | None:
         return serial_to_datetime(float(v)).date()
     except (OverflowError, ValueError):
         return None
+
+
+def inputs_from_cells(
+    raw: RawWorkbook, layout: Layout, sheets: tuple[str, str], lang: str
+) -> SheetInputs:
+    """The inputs of one sheet pair exactly as ``read_workbook`` sees them, from raw cells:
+    the refill (update/) builds a workbook's new inputs this way, so what it caches is
+    what reading the new file gives."""
+    return _inputs(_Cells(raw, layout, *sheets), team_words(lang))
 
 
 def _inputs(pair: _Cells, words: dict[str, str]) -> SheetInputs:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .._version import __version__
 from ..atomic import atomic_write
@@ -19,6 +19,9 @@ from ..errors import PlanError
 from ..model.plan import TEAMS, Plan
 from .strings import strings, team_words
 from .templates_dir import template_path
+
+if TYPE_CHECKING:
+    from .sheet_values import SheetInputs
 
 TEMPLATE_VERSION = "1"
 # Fixed document timestamps: the same arguments give byte-identical files.
@@ -151,18 +154,49 @@ def generate(path: str | Path, opts: GenerateOptions, *, force: bool = False) ->
     return atomic_write(Path(path), lambda tmp: _write(tmp, opts), force=force, inputs=inputs)
 
 
-def _write(path: Path, opts: GenerateOptions) -> None:
+@dataclass(frozen=True)
+class Filled:
+    """Your sheets as a filled workbook holds them, for rewriting it (update/): the inputs
+    as the reader sees them, and every input cell as typed (value, formula), which is
+    written back as it was, text that is not a number included."""
+
+    inputs: SheetInputs
+    typed: dict[tuple[str, int, int], tuple[Any, str | None]]  # (role, row, col)
+    label: str
+    currency: str
+    log_rows: int
+    sheet_names: tuple[str, str]  # the pair's two sheets, as the user named them
+    widths: dict[tuple[str, int], float]  # (role, column) -> width, carried over
+
+
+def write_filled(path: Path, lang: str, filled: dict[str, Filled]) -> None:
+    """Write a workbook whose sheet pairs (``ex_``, ``your_``) are ``filled``, as typed
+    (no atomic move: the caller's)."""
+    _write(path, GenerateOptions(lang=lang, currency=filled["your_"].currency), filled)
+
+
+def _write(path: Path, opts: GenerateOptions, fills: dict[str, Filled] | None = None) -> None:
     import xlsxwriter
 
     from ..model.engine import compute
+    from .sheet_values import plan_from_inputs
     from .sheet_writer import write_pair
     from .xlsx_fixups import fix_empty_string_results
 
     lang = strings(opts.lang)
+    fills = fills or {}
+    filled = fills.get("your_")
     example = example_plan(opts.lang)
-    yours = opts.plan if opts.plan is not None else blank_plan(opts)
-    rows_yours = max(opts.rows, len(yours.segments))
-    currency = yours.currency if opts.plan is not None else opts.currency
+    if "ex_" in fills:
+        ex = fills["ex_"]
+        example = plan_from_inputs(ex.inputs, ex.label, ex.currency)
+    if filled is not None:
+        yours = plan_from_inputs(filled.inputs, filled.label, filled.currency)
+        rows_yours = len(filled.inputs.names)
+    else:
+        yours = opts.plan if opts.plan is not None else blank_plan(opts)
+        rows_yours = max(opts.rows, len(yours.segments))
+    currency = yours.currency if opts.plan is not None or filled else opts.currency
 
     wb = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False})
     wb.set_properties(
@@ -177,10 +211,13 @@ def _write(path: Path, opts: GenerateOptions) -> None:
     wb.set_custom_property("sla_workbook_version", __version__)
     wb.set_custom_property("sla_template_version", TEMPLATE_VERSION)
     wb.set_custom_property("sla_language", opts.lang)
-    names = lang["sheets"]
+    names = [*fills["ex_"].sheet_names, *filled.sheet_names] if filled else lang["sheets"]
+    your_log_rows = filled.log_rows if filled is not None else max(opts.log_rows, len(yours.log))
+    ex_rows = len(fills["ex_"].inputs.names) if "ex_" in fills else len(example.segments)
+    ex_log = fills["ex_"].log_rows if "ex_" in fills else max(len(example.log) + 50, 200)
     pairs = (
-        ("ex_", example, len(example.segments), max(len(example.log) + 50, 200), names[0:2]),
-        ("your_", yours, rows_yours, max(opts.log_rows, len(yours.log)), names[2:4]),
+        ("ex_", example, ex_rows, ex_log, names[0:2]),
+        ("your_", yours, rows_yours, your_log_rows, names[2:4]),
     )
     sheets = [wb.add_worksheet(n) for n in names]
     for i, (prefix, plan, n_rows, c_rows, (t_name, s_name)) in enumerate(pairs):
@@ -198,11 +235,14 @@ def _write(path: Path, opts: GenerateOptions) -> None:
             example=prefix == "ex_",
             currency=currency if prefix == "your_" else example.currency,
             sheet_names=(t_name, s_name),
+            filled=fills.get(prefix),
         )
         wb.set_custom_property(f"{prefix}segments", n_rows)
         wb.set_custom_property(f"{prefix}channels", len(plan.channels))
         wb.set_custom_property(f"{prefix}log_rows", c_rows)
-        wb.set_custom_property(f"{prefix}channel_teams", ",".join(map(str, plan.channels["team"])))
+        teams = fills[prefix].inputs.teams if prefix in fills else plan.channels["team"]
+        wb.set_custom_property(f"{prefix}channel_teams", ",".join(map(str, teams)))
+        wb.set_custom_property(f"{prefix}currency", plan.currency)
     sheets[2].activate()
     wb.close()
     fix_empty_string_results(path)

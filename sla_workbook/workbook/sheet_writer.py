@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model.plan import Plan, SlaResult
 from . import data_validation
@@ -29,6 +29,9 @@ from .layout import (
     public_block,
 )
 from .sheet_values import SheetInputs, block_values, sheet_inputs
+
+if TYPE_CHECKING:
+    from .generator import Filled
 from .strings import strings, team_words
 from .styles import Styles
 from .widths import fit_columns
@@ -54,13 +57,15 @@ class _Pair:
         example: bool,
         currency: str,
         sheet_names: tuple[str, str],
+        filled: Filled | None = None,
     ) -> None:
         self.wb, self.ws_t, self.ws_s = wb, ws_t, ws_s
         self.prefix, self.lang, self.example = prefix, lang, example
         self.text = strings(lang)
         self.words = team_words(lang)
         self.label = plan.segment_label
-        self.inp: SheetInputs = sheet_inputs(plan, n_rows)
+        self.filled = filled
+        self.inp: SheetInputs = filled.inputs if filled else sheet_inputs(plan, n_rows)
         self.layout: Layout = build_layout(n_rows, len(self.inp.channels), log_rows)
         self.f = Formulas(self.layout, sheet_names[0], self.words["marketing"], self.words["sales"])
         self.values = block_values(self.inp, result, self.layout, self.words)
@@ -90,6 +95,17 @@ class _Pair:
 
     def input_cell(self, ws: Any, row: int, col: int, value: Any, number: str) -> None:
         style = self.st.get("input", number)
+        if self.filled is not None:  # a workbook rewritten: every input exactly as typed
+            role = "targets" if ws is self.ws_t else "sla"
+            value, formula = self.filled.typed.get((role, row, col), (None, None))
+            if formula is not None:
+                ws.write_formula(row, col, "=" + formula, style, _cached(value))
+                return
+            if isinstance(value, bool):
+                ws.write_boolean(row, col, value, style)
+                return
+            if value is not None and not isinstance(value, int | float | str):
+                value = str(value)  # an error value typed as a constant: kept as its text
         if value is None or (isinstance(value, float) and math.isnan(value)):
             ws.write_blank(row, col, None, style)
         elif isinstance(value, str):
@@ -146,6 +162,12 @@ class _Pair:
             (self.ws_s, self.layout["sla_leads"]),
         ):
             fit_columns(ws, self.st.number_formats, [range(months.col, months.col + 12)])
+        if self.filled is not None:  # the user's own column widths, carried over
+            for (role, col), width in self.filled.widths.items():
+                ws = self.ws_t if role == "targets" else self.ws_s
+                fitted = getattr(ws.col_info.get(col), "width", None) or 0  # in pixels
+                if int(width * 7 + 0.5) + 5 > fitted:  # wider where the user widened
+                    ws.set_column(col, col, width)
 
     def banner(self, ws: Any, last_col: int) -> None:
         """The example banner, its fill under the whole text (blank cells it runs over)."""
@@ -427,6 +449,13 @@ class _Pair:
         self.formula_block("chart_daily", st.get("helper", "leads"))
 
     # -- charts -----------------------------------------------------------------------
+
+
+def _cached(value: Any) -> Any:
+    """A typed formula's stored result as XlsxWriter caches it (errors as their text)."""
+    if value is None or isinstance(value, int | float | str | bool):
+        return "" if value is None else value
+    return str(value)
 
 
 def _prepare_formula(formula: str, expand_future_functions: bool = False) -> str:

@@ -1,0 +1,247 @@
+"""The CRM map file (YAML): which export columns to read, and CRM values -> plan names.
+
+Every broken rule is reported at once with its path, as plan files are
+(``crm-map.yaml: segments.Germany: '' is empty``), because a map is written by hand
+against an export the user cannot see in the same window. The format is in docs/crm.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError, MapError
+from ..model.rules import name_problem
+from .presets import PRESETS
+
+_TOP = {"preset", "columns", "timezone", "date_format", "segments", "channels"}
+_ROLES = ("date", "segment", "channel")
+# Whitespace trimmed around CRM values, in Python and in the SQL (the same set in both).
+SPACE = " \t\r\n\u00a0"
+
+
+def value_key(value: str) -> str:
+    """How CRM values compare: ignoring case and surrounding spaces."""
+    return value.strip(SPACE).lower()
+
+
+@dataclass(frozen=True)
+class CrmMap:
+    """A checked map. ``segments``/``channels`` map ``value_key(crm value)`` to a plan name;
+    ``None`` means the export's values already are the plan's names."""
+
+    source: str
+    date_columns: tuple[str, ...]
+    segment_column: str
+    channel_column: str
+    timezone: str = "UTC"
+    date_format: str | None = None
+    segments: dict[str, str] | None = None
+    channels: dict[str, str] | None = None
+    preset: str | None = None
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "nothing"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def load_map(path: str | Path) -> CrmMap:
+    """Read and check a map file; InputError if unreadable, MapError listing every problem."""
+    p = Path(path)
+    source = str(path)
+    if p.is_dir():
+        raise InputError(f"{source}: is a directory, expected a map file (.yaml)")
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(f"{source}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{source}: permission denied") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{source}: not a text file (expected a UTF-8 YAML map)") from None
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read ({exc.strerror})") from None
+    return parse_map(_parse_yaml(text, source), source)
+
+
+def _parse_yaml(text: str, source: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.load(text, Loader=_loader())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
+        raise InputError(f"{where}: invalid YAML: {exc.problem}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{source}: invalid YAML: {exc}") from None
+
+
+def _loader() -> Any:
+    """A safe loader that keeps yes/no/on/off as text and refuses repeated keys.
+
+    CRM values are country codes and labels: YAML 1.1 would read ``NO: EMEA`` (Norway)
+    as ``False: EMEA``. Nothing in a map is a boolean, so the boolean rule is dropped.
+    """
+    import yaml
+
+    bool_tag = "tag:yaml.org,2002:bool"
+
+    class Loader(yaml.SafeLoader):
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = key_node.value if isinstance(key_node.value, str) else id(key_node)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"the key {key!r} appears twice", key_node.start_mark
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in rules if tag != bool_tag]
+        for first, rules in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
+
+
+def parse_map(data: Any, source: str = "map") -> CrmMap:
+    """Check map data (as loaded from YAML) and build a CrmMap; MapError lists every problem."""
+    problems: list[str] = []
+
+    def fail(path: str, message: str) -> None:
+        problems.append(f"{path}: {message}")
+
+    if data is None:
+        data = {}
+    if not isinstance(data, Mapping):
+        raise MapError(source, ["the map must be a mapping with preset, columns, segments, ..."])
+    for key in data:
+        if key not in _TOP:
+            fail(str(key), f"unknown field (expected one of: {', '.join(sorted(_TOP))})")
+
+    preset = None
+    preset_name = data.get("preset")
+    if preset_name is not None:
+        if not isinstance(preset_name, str) or preset_name.strip() not in PRESETS:
+            fail("preset", f"{_show(preset_name)} is not a preset ({', '.join(PRESETS)})")
+        else:
+            preset = PRESETS[preset_name.strip()]
+
+    columns: dict[str, Any] = {}
+    if preset is not None:
+        columns = {"date": preset.date, "segment": preset.segment, "channel": preset.channel}
+    raw_columns = data.get("columns", {})
+    if not isinstance(raw_columns, Mapping):
+        fail("columns", f"{_show(raw_columns)} is not a mapping of date, segment, channel")
+        raw_columns = {}
+    for key, value in raw_columns.items():
+        if key not in _ROLES:
+            fail(f"columns.{key}", f"unknown column role (expected one of: {', '.join(_ROLES)})")
+            continue
+        names = value if key == "date" and isinstance(value, list) else [value]
+        if not names or any(not isinstance(n, str) or not n.strip() for n in names):
+            what = "a column name or a list of them" if key == "date" else "a column name"
+            fail(f"columns.{key}", f"{_show(value)} is not {what}")
+            continue
+        columns[key] = tuple(n.strip() for n in names) if key == "date" else names[0].strip()
+    columns_broken = any(p.startswith(("columns", "preset")) for p in problems)
+    for role in _ROLES:
+        if role not in columns and not columns_broken:
+            fail(f"columns.{role}", "missing (no preset names it; give the export's column)")
+
+    timezone = _timezone(data.get("timezone", "UTC"), fail)
+    date_format = _date_format(data.get("date_format"), fail)
+    segments = _values(data.get("segments"), "segments", fail)
+    channels = _values(data.get("channels"), "channels", fail)
+    if problems:
+        raise MapError(source, problems)
+    date = columns["date"]
+    return CrmMap(
+        source=source,
+        date_columns=tuple(date) if isinstance(date, tuple) else (date,),
+        segment_column=columns["segment"],
+        channel_column=columns["channel"],
+        timezone=timezone or "UTC",
+        date_format=date_format,
+        segments=segments,
+        channels=channels,
+        preset=preset.name if preset else None,
+    )
+
+
+def _values(raw: Any, path: str, fail: Any) -> dict[str, str] | None:
+    """CRM value -> plan name, keyed by value_key (None: the values are the names)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, Mapping):
+        fail(path, f"{_show(raw)} is not a mapping of CRM value to plan name")
+        return None
+    out: dict[str, str] = {}
+    spelled: dict[str, str] = {}
+    targets: dict[str, str] = {}  # one spelling per plan name, the first given
+    for key, target in raw.items():
+        if key is None or isinstance(key, list | dict):
+            fail(f"{path}.{key}", "is not a CRM value (put it in quotes)")
+            continue
+        text = str(key)
+        plain = text and text == text.strip() and "." not in text
+        where = f"{path}.{text}" if plain else f"{path}[{text!r}]"
+        problem = name_problem(target)
+        if problem:
+            fail(where, f"{_show(target)} {problem}")
+            continue
+        assert isinstance(target, str)
+        k = value_key(text)
+        if k in out:
+            fail(where, f"repeats {spelled[k]!r} (values match ignoring case and spaces)")
+            continue
+        name = targets.setdefault(target.strip().lower(), target.strip())
+        out[k] = name
+        spelled[k] = text
+    return out
+
+
+def _timezone(raw: Any, fail: Any) -> str | None:
+    if not isinstance(raw, str) or not raw.strip():
+        fail("timezone", f"{_show(raw)} is not a time zone name such as Europe/Madrid")
+        return None
+    import duckdb
+
+    with duckdb.connect() as con:
+        names = [row[0] for row in con.sql("SELECT name FROM pg_timezone_names()").fetchall()]
+    exact = {n.lower(): n for n in names}
+    found = exact.get(raw.strip().lower())
+    if found is None:
+        fail(
+            "timezone",
+            f"{_show(raw)} is not a time zone name (write it as Region/City, e.g. "
+            "Europe/Madrid, America/New_York, or UTC)",
+        )
+    return found
+
+
+def _date_format(raw: Any, fail: Any) -> str | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, str) or "%" not in raw:
+        fail("date_format", f"{_show(raw)} is not a strptime format such as '%d/%m/%Y %H:%M'")
+        return None
+    if not any(d in raw for d in ("%Y", "%y", "%G")):
+        fail("date_format", f"{_show(raw)} has no year (%Y or %y)")
+        return None
+    import duckdb
+
+    try:
+        with duckdb.connect() as con:
+            con.execute("SELECT try_strptime('', ?)", [raw]).fetchall()
+    except duckdb.Error as exc:
+        reason = str(exc).splitlines()[0].split(": ", 1)[-1]
+        fail("date_format", f"{_show(raw)} is not a valid format ({reason})")
+        return None
+    return raw

@@ -1,0 +1,74 @@
+"""An imported log merged into the log a user typed, so importing is repeatable.
+
+Rows whose (date, segment, channel) key the import covers take the imported count;
+every other typed row is kept as typed (text, formulas and rows that do not count
+included). The result is sorted the same way whatever came first, so importing an
+export twice, or in two parts, gives the same log as importing it once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from ..workbook.dates import serial, serial_to_datetime
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# One log cell as a workbook holds it: (value, formula); a row is four of them.
+TypedCell = tuple[Any, str | None]
+TypedRow = tuple[TypedCell, TypedCell, TypedCell, TypedCell]
+
+
+def _day(value: Any) -> dt.date | None:
+    """A typed date cell's day, by the reader's rule (1 <= serial < year 10000)."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 1:
+        return None
+    try:
+        return serial_to_datetime(float(value)).date()
+    except (OverflowError, ValueError):
+        return None
+
+
+def _name(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value)).lower()
+    return "" if value is None else str(value).lower()
+
+
+def merge_log(typed: list[TypedRow], imported: pd.DataFrame) -> tuple[list[TypedRow], int]:
+    """The merged log, and how many typed rows the import replaced."""
+    keys = {
+        (d, str(s).lower(), str(c).lower())
+        for d, s, c in zip(
+            imported["date"].dt.date, imported["segment"], imported["channel"], strict=True
+        )
+    }
+    kept: list[tuple[tuple[Any, ...], TypedRow]] = []
+    undated: list[TypedRow] = []
+    replaced = 0
+    for order, row in enumerate(typed):
+        (date, _), (seg, _), (chan, _), _ = row
+        day = _day(date)
+        if day is None:
+            undated.append(row)
+            continue
+        key = (day, _name(seg), _name(chan))
+        if key in keys:
+            replaced += 1
+            continue
+        kept.append(((day, key[1], key[2], 0, order), row))
+    for order, (d, s, c, n) in enumerate(
+        zip(
+            imported["date"].dt.date,
+            imported["segment"],
+            imported["channel"],
+            imported["leads"],
+            strict=True,
+        )
+    ):
+        new: TypedRow = ((float(serial(d)), None), (str(s), None), (str(c), None), (float(n), None))
+        kept.append(((d, str(s).lower(), str(c).lower(), 1, order), new))
+    kept.sort(key=lambda item: item[0])
+    return [row for _, row in kept] + undated, replaced
