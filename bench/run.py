@@ -3,7 +3,8 @@
 Builds its inputs in bench/build/, times every case several times in one run, and prints
 a table of medians with ratios against baselines measured side by side (python start-up,
 XlsxWriter writing the same cell count without formulas, python-calamine reading every
-cell). Results also go to bench/results.json. Not part of `make test`.
+cell, in this process and as a fresh process like the CLI). Results also go to
+bench/results.json. Not part of `make test`.
 
     python bench/run.py [--repeats 3] [--sizes typical,large] [--no-scaling] [--no-lo]
 """
@@ -79,6 +80,19 @@ def calamine_read(path: Path) -> int:
 
     wb = CalamineWorkbook.from_path(str(path))
     return sum(len(wb.get_sheet_by_name(n).to_python()) for n in wb.sheet_names)
+
+
+CALAMINE_PROCESS = (
+    "import sys\n"
+    "from python_calamine import CalamineWorkbook\n"
+    "wb = CalamineWorkbook.from_path(sys.argv[1])\n"
+    "print(sum(len(wb.get_sheet_by_name(n).to_python()) for n in wb.sheet_names))\n"
+)
+
+
+def calamine_process(path: Path) -> None:
+    """The floor for a CLI command: a fresh Python reading every value with calamine."""
+    run([sys.executable, "-c", CALAMINE_PROCESS, str(path)])
 
 
 def openpyxl_read(path: Path, data_only: bool) -> int:
@@ -165,6 +179,7 @@ def measure_size(
     r["read_workbook"] = timed(lambda: read_workbook(files["lo"]), repeats)
     r["engine"] = timed(lambda: compute(plan), repeats)
     r["calamine_floor"] = timed(lambda: calamine_read(files["lo"]), repeats)
+    r["calamine_process"] = timed(lambda: calamine_process(files["lo"]), repeats)
     r["openpyxl_values"] = timed(lambda: openpyxl_read(files["lo"], True), repeats)
     r["openpyxl_formulas"] = timed(lambda: openpyxl_read(files["lo"], False), repeats)
     if with_lo:
@@ -189,6 +204,11 @@ def main() -> None:
     }
     results["generate_blank"] = timed(
         lambda: run(cli("generate", str(BUILD / "blank.xlsx"), "--force")), args.repeats
+    )
+    sample = BUILD / "sample.xlsx"
+    run(cli("generate", str(sample), "--plan", str(ROOT / "samples" / "plan.yaml"), "--force"))
+    results["validate_sample"] = timed(
+        lambda: run(cli("validate", str(sample)), ok=(0, 1)), args.repeats
     )
     for name in args.sizes.split(","):
         s, k, c = SIZES[name]
@@ -231,6 +251,10 @@ def report(r: dict[str, Any]) -> str:
         f"ratio {st['help'] / st['python_pass']:5.1f}x  (target <= 4x)"
     )
     lines.append(f"  generate (blank)      {r['generate_blank']:8.3f} s")
+    lines.append(
+        f"  validate (the sample) {r['validate_sample']:8.3f} s   "
+        "(samples/plan.yaml as generated; target <= 0.6 s)"
+    )
     for name in SIZES:
         if name not in r:
             continue
@@ -247,6 +271,13 @@ def report(r: dict[str, Any]) -> str:
                 x["xlsxwriter_floor"],
                 "XlsxWriter floor",
                 2,
+            ),
+            (
+                "validate, LO-saved (CLI)",
+                x["validate_lo"],
+                x["calamine_process"],
+                "calamine process",
+                6,
             ),
             (
                 "validate, LO-saved (CLI)",
@@ -280,6 +311,7 @@ def report(r: dict[str, Any]) -> str:
             ),
             ("XlsxWriter floor", x["xlsxwriter_floor"], None, "", None),
             ("calamine floor", x["calamine_floor"], None, "", None),
+            ("calamine, fresh process", x["calamine_process"], None, "", None),
         ]
         for label, value, base, base_name, target in rows:
             ratio = f"{value / base:6.1f}x {base_name}" if base else ""

@@ -3,9 +3,11 @@ input is never touched. (Issue 5; the limits are in docs/limits.md.)"""
 
 from __future__ import annotations
 
+import random
 import re
 import time
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -348,3 +350,90 @@ def test_json_report_is_not_fooled_by_a_formula_label(good: Path, tmp_path: Path
     assert result.exit_code == 0, result.output
     text = (out / "your_segments.csv").read_text()
     assert "=HYPERLINK" not in text.replace("'=HYPERLINK", "")  # never a bare leading =
+
+
+def _with_dtd(xml: bytes, dtd: bytes, entity: bytes | None = None) -> bytes:
+    """The part with a DOCTYPE after its XML declaration (and an entity used in a cell)."""
+    declaration, sep, rest = xml.partition(b"?>")
+    out = declaration + sep + dtd + rest if sep else dtd + xml
+    if entity is not None:
+        out, n = re.subn(rb"(<c r=\"B7\"[^>]*><v>)[^<]*(</v>)", rb"\1" + entity + rb"\2", out)
+        assert n == 1
+    return out
+
+
+LAUGHS_DTD = (
+    b'<!DOCTYPE worksheet [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
+)
+XXE_DTD = b'<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
+
+@pytest.mark.parametrize(
+    ("part", "dtd", "entity"),
+    [
+        # the cell XML is streamed (lxml iterparse): the DTD is refused at the first cell
+        ("xl/worksheets/sheet3.xml", LAUGHS_DTD, b"&lol3;"),
+        ("xl/worksheets/sheet3.xml", XXE_DTD, b"&xxe;"),
+        ("xl/worksheets/sheet3.xml", b'<!DOCTYPE worksheet SYSTEM "http://x.invalid/a.dtd">', None),
+        ("xl/workbook.xml", XXE_DTD, None),
+        ("docProps/custom.xml", LAUGHS_DTD, None),
+        ("xl/_rels/workbook.xml.rels", XXE_DTD, None),
+    ],
+)
+def test_xml_attacks_in_every_part_are_refused(
+    good: Path, tmp_path: Path, part: str, dtd: bytes, entity: bytes | None
+) -> None:
+    with zipfile.ZipFile(good) as z:
+        xml = z.read(part)
+    path = rezip(good, tmp_path / "attack.xlsx", {part: _with_dtd(xml, dtd, entity)})
+    assert_refused(
+        path,
+        "refused: the file's XML uses DTDForbidden (entities or DTDs, as XML attacks "
+        "do); re-save it from a spreadsheet program",
+    )
+
+
+def test_xml_attack_in_a_sheet_without_cells_is_refused(good: Path, tmp_path: Path) -> None:
+    empty = (
+        b'<?xml version="1.0"?>'
+        + LAUGHS_DTD
+        + b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        b"<sheetData/><x>&lol3;</x></worksheet>"
+    )
+    path = rezip(good, tmp_path / "attack.xlsx", {"xl/worksheets/sheet1.xml": empty})
+    code, _, err = run_validate(path)
+    assert code == 2 and "refused: the file's XML uses DTDForbidden" in err, err
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda xml: xml[: len(xml) // 2],  # cut short
+        lambda xml: xml.replace(b"</row>", b"</rowx>", 1),  # mismatched tag
+        lambda xml: xml.replace(b"<v>", b"<v>\x01", 1),  # a control character
+    ],
+)
+def test_damaged_sheet_xml_is_one_line(
+    good: Path, tmp_path: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    with zipfile.ZipFile(good) as z:
+        xml = z.read("xl/worksheets/sheet4.xml")
+    path = rezip(good, tmp_path / "damaged.xlsx", {"xl/worksheets/sheet4.xml": damage(xml)})
+    code, _, err = run_validate(path)
+    assert code == 2 and err.startswith(f"error: {path}: damaged workbook (ParseError: "), err
+    assert err.count("\n") == 1
+    assert err.strip().endswith("re-download it or re-save it from a spreadsheet program")
+
+
+def test_huge_text_cell_is_refused_as_damaged(good: Path, tmp_path: Path) -> None:
+    """libxml2 keeps its 10 MB limit per text node (docs/limits.md); no program writes more."""
+    with zipfile.ZipFile(good) as z:
+        xml = z.read("xl/sharedStrings.xml")
+    text = random.Random(0).randbytes(5_000_001).hex().encode()  # 10 MB that does not pack
+    big = rb"<t\1>" + text + b"</t>"
+    huge, n = re.subn(rb"<t([^>]*)>[^<]*</t>", big, xml, count=1)
+    assert n == 1
+    path = rezip(good, tmp_path / "huge.xlsx", {"xl/sharedStrings.xml": huge})
+    code, _, err = run_validate(path)
+    assert code == 2 and "damaged workbook (ParseError: Resource limit exceeded" in err, err
