@@ -33,6 +33,10 @@ def test_wheel_ships_templates_and_typing(tmp_path: Path) -> None:
         if template.suffix in {".yaml", ".csv", ".json"}:
             assert f"sla_workbook/templates/{template.name}" in names
     assert "sla_workbook/py.typed" in names
+    # every module of every stage folder: a folder missing from pyproject's package list
+    # installs fine in editable mode and breaks only a real install
+    for module in (ROOT / "sla_workbook").rglob("*.py"):
+        assert module.relative_to(ROOT).as_posix() in names, module
     entry = next(n for n in names if n.endswith("entry_points.txt"))
     assert "sla-workbook = sla_workbook.cli:main" in zipfile.ZipFile(wheel).read(entry).decode()
 
