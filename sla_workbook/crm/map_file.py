@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import InputError, MapError
+from ..errors import MapError
 from ..model.rules import name_problem
+from ..model.text_file import load_yaml, read_text
 from .presets import PRESETS
 
 _TOP = {"preset", "columns", "timezone", "date_format", "segments", "channels"}
@@ -51,63 +52,8 @@ def _show(value: object) -> str:
 
 def load_map(path: str | Path) -> CrmMap:
     """Read and check a map file; InputError if unreadable, MapError listing every problem."""
-    p = Path(path)
-    source = str(path)
-    if p.is_dir():
-        raise InputError(f"{source}: is a directory, expected a map file (.yaml)")
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{source}: no such file") from None
-    except PermissionError:
-        raise InputError(f"{source}: permission denied") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{source}: not a text file (expected a UTF-8 YAML map)") from None
-    except OSError as exc:
-        raise InputError(f"{source}: cannot read ({exc.strerror})") from None
-    return parse_map(_parse_yaml(text, source), source)
-
-
-def _parse_yaml(text: str, source: str) -> Any:
-    import yaml
-
-    try:
-        return yaml.load(text, Loader=_loader())
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-        raise InputError(f"{where}: invalid YAML: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{source}: invalid YAML: {exc}") from None
-
-
-def _loader() -> Any:
-    """A safe loader that keeps yes/no/on/off as text and refuses repeated keys.
-
-    CRM values are country codes and labels: YAML 1.1 would read ``NO: EMEA`` (Norway)
-    as ``False: EMEA``. Nothing in a map is a boolean, so the boolean rule is dropped.
-    """
-    import yaml
-
-    bool_tag = "tag:yaml.org,2002:bool"
-
-    class Loader(yaml.SafeLoader):
-        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
-                key = key_node.value if isinstance(key_node.value, str) else id(key_node)
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"the key {key!r} appears twice", key_node.start_mark
-                    )
-                seen.add(key)
-            return super().construct_mapping(node, deep=deep)
-
-    Loader.yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in rules if tag != bool_tag]
-        for first, rules in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    return Loader
+    text = read_text(path, "a map file (.yaml)")
+    return parse_map(load_yaml(text, str(path), names_only=True), str(path))
 
 
 def parse_map(data: Any, source: str = "map") -> CrmMap:

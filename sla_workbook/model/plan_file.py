@@ -20,6 +20,7 @@ from typing import Any
 from ..errors import InputError, PlanError
 from .plan import TEAMS, Plan
 from .rules import mix_sums_to_one, mix_total, name_problem
+from .text_file import load_yaml, read_text
 
 DEFAULT_CHANNELS = ({"name": "Marketing", "team": "marketing"}, {"name": "Sales", "team": "sales"})
 _TOP = {"year", "segment_label", "currency", "channels", "segments", "log", "track"}
@@ -115,20 +116,8 @@ class _Checker:
 def load_plan(path: str | Path) -> Plan:
     """Read a YAML or JSON plan file; raise InputError or PlanError with file-named messages."""
     p = Path(path)
-    source = str(path)
-    if p.is_dir():
-        raise InputError(f"{source}: is a directory, expected a plan file (.yaml or .json)")
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(f"{source}: no such file") from None
-    except PermissionError:
-        raise InputError(f"{source}: permission denied") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{source}: not a text file (expected UTF-8 YAML or JSON)") from None
-    except OSError as exc:
-        raise InputError(f"{source}: cannot read ({exc.strerror})") from None
-    return parse_plan(_parse_text(text, source, p.suffix.lower()), source, base_dir=p.parent)
+    text = read_text(p, "a plan file (.yaml or .json)")
+    return parse_plan(_parse_text(text, str(path), p.suffix.lower()), str(path), base_dir=p.parent)
 
 
 def _parse_text(text: str, source: str, suffix: str) -> Any:
@@ -139,47 +128,7 @@ def _parse_text(text: str, source: str, suffix: str) -> Any:
             raise InputError(
                 f"{source}:{exc.lineno}:{exc.colno}: invalid JSON: {exc.msg}"
             ) from None
-    import yaml
-
-    try:
-        return yaml.load(text, Loader=_yaml_loader())
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f"{source}:{mark.line + 1}:{mark.column + 1}" if mark else source
-        raise InputError(f"{where}: invalid YAML: {exc.problem}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{source}: invalid YAML: {exc}") from None
-
-
-def _yaml_loader() -> Any:
-    """A safe loader (libyaml's C one when present: 10-20x faster on a long lead log) that
-    refuses repeated keys, which PyYAML would silently let the last one win, and reads
-    1e5 as a number as YAML 1.2 does (PyYAML follows YAML 1.1, where it is text)."""
-    import re
-
-    import yaml
-
-    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-    class Loader(base):  # type: ignore[misc, valid-type]
-        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
-                # scalar keys compare by their text: no need to construct them twice
-                key = key_node.value if isinstance(key_node.value, str) else id(key_node)
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"the key {key!r} appears twice", key_node.start_mark
-                    )
-                seen.add(key)
-            return super().construct_mapping(node, deep=deep)
-
-    Loader.add_implicit_resolver(
-        "tag:yaml.org,2002:float",
-        re.compile(r"^[-+]?(?:[0-9][0-9_]*)(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-        list("-+0123456789"),
-    )
-    return Loader
+    return load_yaml(text, source)
 
 
 def parse_plan(data: Any, source: str = "plan", base_dir: Path | None = None) -> Plan:
