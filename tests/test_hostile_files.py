@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from sla_workbook import InputError, load_plan, read_workbook, validate
 from sla_workbook.cli import main
-from sla_workbook.reading.sniff import MAX_RATIO
+from sla_workbook.zip_limits import MAX_RATIO
 from tests.spreadsheet_programs import XLSX_FILTER, uno_edit
 from tests.workbooks import make
 

@@ -22,14 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
+from ..zip_limits import check_zip_sizes
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an encrypted xlsx
 MAX_XLSX = 200 * 2**20  # an xlsx on disk (CSV exports have no size limit: they stream)
 MAX_PART = 2 * 2**30  # one part unpacked: a full 1,048,576-row sheet of a wide export
 MAX_TOTAL = 4 * 2**30
-MAX_RATIO = 400  # unpacked / packed, for parts above 1 MB: zip bombs pack 1000x and more
-RATIO_FLOOR = 2**20
-MAX_PARTS = 10_000
 HEAD = 2**20  # the header must end within the first MB
 MAX_COLUMNS = 16_384  # as many as a spreadsheet holds
 DELIMITERS = (",", ";", "\t")
@@ -173,7 +171,7 @@ def _xlsx(path: Path, choose: Chooser, workdir: Path, sheet: str | None) -> CsvE
     except Exception as exc:  # zipfile raises several types on untrusted bytes
         raise InputError(f"{path}: damaged or truncated zip ({exc}); {_DO}") from None
     names = {i.filename for i in infos}
-    _check_sizes(path, infos)
+    check_zip_sizes(path, infos, max_part=MAX_PART, max_total=MAX_TOTAL, kind="an export")
     if "xl/workbook.bin" in names:
         raise InputError(f"{path}: a binary .xlsb workbook; save it as .xlsx or CSV UTF-8")
     if "xl/workbook.xml" not in names:
@@ -182,25 +180,6 @@ def _xlsx(path: Path, choose: Chooser, workdir: Path, sheet: str | None) -> CsvE
     out = workdir / "export-xlsx.csv"
     header, picked = _stream_sheet(path, choose, sheet, out)
     return CsvExport(out, ",", len(picked), tuple(header), tuple(range(len(picked))), "xlsx")
-
-
-def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
-    if len(infos) > MAX_PARTS:
-        raise InputError(f"{path}: {len(infos)} parts in the zip; refused (docs/limits.md)")
-    total = 0
-    for info in infos:
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > MAX_PART or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
-            raise InputError(
-                f"{path}: refused: {info.filename} would unpack to "
-                f"{info.file_size / 2**20:.0f} MB ({ratio:.0f}x its packed size); "
-                "it may be a zip bomb (docs/limits.md)"
-            )
-    if total > MAX_TOTAL:
-        raise InputError(
-            f"{path}: refused: the parts would unpack to {total / 2**20:.0f} MB (docs/limits.md)"
-        )
 
 
 def _cell_text(value: object) -> str:

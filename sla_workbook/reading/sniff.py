@@ -11,14 +11,12 @@ import zipfile
 from pathlib import Path
 
 from ..errors import InputError
+from ..zip_limits import check_zip_sizes
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: legacy .xls, or encrypted
 MAX_FILE = 200 * 2**20  # bytes on disk
 MAX_PART = 400 * 2**20  # one part, uncompressed
 MAX_TOTAL = 800 * 2**20  # all parts, uncompressed
-MAX_RATIO = 400  # uncompressed / compressed, for parts above RATIO_FLOOR
-RATIO_FLOOR = 2**20
-MAX_PARTS = 10_000
 
 _DO = "re-save it from Excel or LibreOffice as .xlsx"
 
@@ -66,7 +64,7 @@ def sniff(path: Path) -> str:
         raise InputError(
             f"{path}: damaged or truncated workbook ({exc}); re-download it or {_DO}"
         ) from None
-    _check_sizes(path, infos)
+    check_zip_sizes(path, infos, max_part=MAX_PART, max_total=MAX_TOTAL, kind="a workbook")
     if "xl/workbook.bin" in names:
         raise InputError(f"{path}: a binary .xlsb workbook; save it as .xlsx (Excel Workbook)")
     if "xl/workbook.xml" in names:
@@ -84,30 +82,6 @@ def _looks_encrypted(path: Path) -> bool:
     with path.open("rb") as fh:
         data = fh.read(1 << 20)
     return "EncryptedPackage".encode("utf-16-le") in data
-
-
-def _check_sizes(path: Path, infos: list[zipfile.ZipInfo]) -> None:
-    if len(infos) > MAX_PARTS:
-        raise InputError(
-            f"{path}: {len(infos)} parts in the zip is over the limit of "
-            f"{MAX_PARTS}; refused (docs/limits.md)"
-        )
-    total = 0
-    for info in infos:
-        total += info.file_size
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > MAX_PART or (info.file_size > RATIO_FLOOR and ratio > MAX_RATIO):
-            raise InputError(
-                f"{path}: refused: {info.filename} would unpack to "
-                f"{info.file_size / 2**20:.0f} MB ({ratio:.0f}x its packed size), "
-                "past the limits for a workbook; it may be a zip bomb "
-                "(docs/limits.md)"
-            )
-    if total > MAX_TOTAL:
-        raise InputError(
-            f"{path}: refused: the parts would unpack to {total / 2**20:.0f} MB, "
-            f"over the {MAX_TOTAL // 2**20} MB limit (docs/limits.md)"
-        )
 
 
 def read_part(zf: zipfile.ZipFile, name: str) -> bytes:
