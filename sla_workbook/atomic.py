@@ -37,10 +37,9 @@ def _sigterm_as_exit() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def atomic_write(
-    path: Path, write: Callable[[Path], None], *, force: bool = False, inputs: tuple[Path, ...] = ()
-) -> Path:
-    """Call ``write(temp_path)``, then move the result to ``path``."""
+def check_target(path: Path, *, force: bool = False, inputs: tuple[Path, ...] = ()) -> Path:
+    """OutputError unless ``path`` may be written; its folder. Commands that work long
+    before writing call it first, so a bad output is said at once, not after the work."""
     if any(path.resolve() == p.resolve() for p in inputs):
         raise OutputError(f"{path}: is also an input file; write the output under another name")
     if path.is_dir():
@@ -50,6 +49,14 @@ def atomic_write(
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"{path}: folder {folder} does not exist")
+    return folder
+
+
+def atomic_write(
+    path: Path, write: Callable[[Path], None], *, force: bool = False, inputs: tuple[Path, ...] = ()
+) -> Path:
+    """Call ``write(temp_path)``, then move the result to ``path``."""
+    folder = check_target(path, force=force, inputs=inputs)
     with _sigterm_as_exit():
         try:
             fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)

@@ -7,8 +7,9 @@ one-line message on stderr and its exit code; tracebacks only with ``--debug``.
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -49,6 +50,21 @@ def _friendly(func: F) -> F:
             sys.exit(INTERNAL_ERROR)
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _unreadable_exits_2() -> Iterator[None]:
+    """validate's and import's contract: an input that cannot be read exits 2, not 3."""
+    from ..errors import InputError
+
+    try:
+        yield
+    except InputError as exc:
+        if click.get_current_context().find_root().params.get("debug"):
+            raise
+        for line in str(exc).splitlines():
+            click.echo(f"error: {line}", err=True)
+        sys.exit(2)
 
 
 class _OneLineErrors(click.Group):
@@ -221,17 +237,11 @@ def validate(file: str, fmt: str, strict: bool, sheets: str) -> None:
     import json
 
     from ..checking.validator import validate_workbook
-    from ..errors import InputError
     from ..reading.reader import read_workbook
     from ..report.validation_text import render_report
 
-    try:
+    with _unreadable_exits_2():
         wb = read_workbook(file)
-    except InputError as exc:
-        if click.get_current_context().find_root().params.get("debug"):
-            raise
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)  # validate's contract: 2 = not readable as an SLA workbook
     report = validate_workbook(wb, sheets)
     if fmt == "json":
         click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
@@ -327,8 +337,8 @@ def import_(
     import json
     from pathlib import Path
 
+    from ..atomic import check_target
     from ..crm.log_import import import_log, write_log
-    from ..errors import InputError, OutputError
 
     if into is not None or out is not None:
         if to is not None:
@@ -343,20 +353,9 @@ def import_(
         raise click.UsageError("give --to LOG.csv, or --into WORKBOOK --out NEW")
     inputs = (Path(export_file), Path(map_path))
     target = Path(to)
-    if any(target.resolve() == p.resolve() for p in inputs):
-        raise OutputError(f"{to}: is also an input file; write the log under another name")
-    if target.exists() and not force:
-        raise OutputError(f"{to}: already exists (use --force to replace it)")
-    if not target.resolve().parent.is_dir():  # say so now, not after a long import
-        raise OutputError(f"{to}: folder {target.parent} does not exist")
-    try:
+    check_target(target, force=force, inputs=inputs)  # now, not after a long import
+    with _unreadable_exits_2():
         result = import_log(export_file, map_path, year=year, sheet=sheet)
-    except InputError as exc:
-        if click.get_current_context().find_root().params.get("debug"):
-            raise
-        for line in str(exc).splitlines():
-            click.echo(f"error: {line}", err=True)
-        sys.exit(2)  # like validate: 2 = an input that cannot be read
     path = write_log(result.rows, target, force=force, inputs=inputs)
     if fmt == "json":
         click.echo(json.dumps(result.summary.to_dict(), indent=2, ensure_ascii=False))
@@ -382,20 +381,17 @@ def _import_into(
     import json
     from pathlib import Path
 
+    from ..atomic import check_target
     from ..crm.log_import import import_log
-    from ..errors import InputError, OutputError
+    from ..errors import InputError
     from ..reading.reader import read_workbook
     from ..update.refill import refill_log
 
     target = Path(out)
     if target.suffix.lower() != ".xlsx":
         raise click.BadParameter("the new workbook is written as .xlsx", param_hint="--out")
-    inputs = (Path(export_file), Path(map_path), Path(into))
-    if any(target.resolve() == p.resolve() for p in inputs):
-        raise OutputError(f"{out}: is also an input file; write the workbook under another name")
-    if target.exists() and not force:
-        raise OutputError(f"{out}: already exists (use --force to replace it)")
-    try:
+    check_target(target, force=force, inputs=(Path(export_file), Path(map_path), Path(into)))
+    with _unreadable_exits_2():
         wb = read_workbook(into)
         plan = wb.yours.plan
         if plan.year is None:
@@ -411,12 +407,6 @@ def _import_into(
             sheet=sheet,
             plan_names=(plan.segment_names, [str(c) for c in plan.channels["channel"]]),
         )
-    except InputError as exc:
-        if click.get_current_context().find_root().params.get("debug"):
-            raise
-        for line in str(exc).splitlines():
-            click.echo(f"error: {line}", err=True)
-        sys.exit(2)  # like validate: 2 = an input that cannot be read
     refill = refill_log(
         Path(into), target, result.log, accept_loss=force, overwrite=force, workbook=wb
     )
