@@ -260,7 +260,8 @@ def _fixed_core(data: bytes) -> bytes:
 SAMPLE_COLUMNS = [
     "Record ID", "First Name", "Last Name", "Email", "Contact owner", "Lifecycle Stage",
     "Create Date", "Became a Lead Date", "Became a Marketing Qualified Lead Date",
-    "Original Source", "Original Source Drill-Down 1", "Country/Region", "Persona",
+    "Became a Customer Date", "Original Source", "Original Source Drill-Down 1",
+    "Country/Region", "Persona",
     "Recent Deal Amount", "Number of times contacted",
 ]  # fmt: skip
 SAMPLE_SOURCES = [(v, w) for v, w in HUBSPOT_SOURCES if v not in ("AI Referrals",)]
@@ -276,7 +277,34 @@ def sample_rows(n: int = 120, year: int = 2027, seed: int = 30) -> list[dict[str
         row["Original Source"] = pick(rng, SAMPLE_SOURCES)
         row["Country/Region"] = pick(rng, SAMPLE_COUNTRIES)
         rows.append({k: row[k] for k in SAMPLE_COLUMNS})
+    add_customers(rows, random.Random(seed + 1))
     return rows
+
+
+# What a won deal is worth per country, roughly: the sample plan's regional prices.
+SAMPLE_PRICES = {"United States": 24000, "Canada": 20000, "Japan": 16000, "India": 9000,
+                 "Australia": 15000, "Singapore": 14000}  # fmt: skip
+
+
+def add_customers(rows: list[dict[str, str]], rng: random.Random) -> None:
+    """For calibrate (docs/crm.md): about a quarter of the leads became customers 5 to 45
+    days after they became leads, with the deal's amount; the others have no customer
+    date and no amount. A separate generator, so the rows the import reads stay as they
+    were."""
+    for row in rows:
+        became = row["Became a Lead Date"] or row["Create Date"]
+        row["Became a Customer Date"] = row["Recent Deal Amount"] = ""
+        if row["Lifecycle Stage"] == "Customer":
+            row["Lifecycle Stage"] = "Opportunity"
+        if not became[:4].isdigit() or rng.random() >= 0.25:
+            continue
+        start = dt.datetime.strptime(became[:10], "%Y-%m-%d")
+        won = start + dt.timedelta(days=rng.randint(5, 45), minutes=rng.randrange(600, 1080))
+        country = row["Country/Region"].strip().title()
+        base = SAMPLE_PRICES.get(country, 18000)
+        row["Became a Customer Date"] = won.strftime("%Y-%m-%d %H:%M")
+        row["Recent Deal Amount"] = f"{round(base * rng.uniform(0.6, 1.4), -2):.0f}"
+        row["Lifecycle Stage"] = "Customer"
 
 
 def files() -> Iterator[tuple[Path, bytes]]:

@@ -19,6 +19,7 @@ from .presets import PRESETS
 
 _TOP = {"preset", "columns", "timezone", "date_format", "segments", "channels"}
 _ROLES = ("date", "segment", "channel")
+_OPTIONAL = ("amount", "customer_date")  # read by calibrate only (docs/crm.md)
 # Whitespace trimmed around CRM values, in Python and in the SQL (the same set in both).
 SPACE = " \t\r\n\u00a0"
 
@@ -42,6 +43,8 @@ class CrmMap:
     segments: dict[str, str] | None = None
     channels: dict[str, str] | None = None
     preset: str | None = None
+    amount_column: str | None = None
+    customer_date_column: str | None = None
 
 
 def _show(value: object) -> str:
@@ -82,13 +85,15 @@ def parse_map(data: Any, source: str = "map") -> CrmMap:
     columns: dict[str, Any] = {}
     if preset is not None:
         columns = {"date": preset.date, "segment": preset.segment, "channel": preset.channel}
+        columns |= {"amount": preset.amount, "customer_date": preset.customer_date}
     raw_columns = data.get("columns", {})
     if not isinstance(raw_columns, Mapping):
         fail("columns", f"{_show(raw_columns)} is not a mapping of date, segment, channel")
         raw_columns = {}
     for key, value in raw_columns.items():
-        if key not in _ROLES:
-            fail(f"columns.{key}", f"unknown column role (expected one of: {', '.join(_ROLES)})")
+        if key not in _ROLES + _OPTIONAL:
+            roles = ", ".join(_ROLES + _OPTIONAL)
+            fail(f"columns.{key}", f"unknown column role (expected one of: {roles})")
             continue
         names = value if key == "date" and isinstance(value, list) else [value]
         if not names or any(not isinstance(n, str) or not n.strip() for n in names):
@@ -118,6 +123,8 @@ def parse_map(data: Any, source: str = "map") -> CrmMap:
         segments=segments,
         channels=channels,
         preset=preset.name if preset else None,
+        amount_column=columns.get("amount"),
+        customer_date_column=columns.get("customer_date"),
     )
 
 

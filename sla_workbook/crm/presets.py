@@ -27,6 +27,10 @@ class Preset:
     channel: str
     known: tuple[str, ...] = ()
     note: str = ""
+    # What calibrate reads (docs/crm.md): a won deal's amount and the day a lead became
+    # a customer; None where the export has no such column (Salesforce: --deals).
+    amount: str | None = None
+    customer_date: str | None = None
 
 
 HUBSPOT_CONTACTS = Preset(
@@ -49,6 +53,8 @@ HUBSPOT_CONTACTS = Preset(
         "Number of times contacted",
     ),
     note="HubSpot contacts export (Contacts > Export), column headers as property labels",
+    amount="Recent Deal Amount",
+    customer_date="Became a Customer Date",
 )
 
 SALESFORCE_LEADS = Preset(
@@ -56,7 +62,7 @@ SALESFORCE_LEADS = Preset(
     date=("CreatedDate",),
     segment="Country",
     channel="LeadSource",
-    known=("Id", "Status", "IsConverted", "ConvertedDate"),
+    known=("Id", "Status", "IsConverted", "ConvertedDate", "ConvertedOpportunityId"),
     note="Salesforce Lead export with API field names (Data Loader, Bulk API)",
 )
 

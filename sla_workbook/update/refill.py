@@ -94,7 +94,14 @@ def refill_log(
     return result
 
 
-def _filled(wb: Workbook, prefix: str, log: list[TypedRow]) -> Filled:
+def _filled(
+    wb: Workbook,
+    prefix: str,
+    log: list[TypedRow],
+    replaced: dict[tuple[str, int, int], tuple[Any, str | None]] | None = None,
+) -> Filled:
+    """The new file's cells of one sheet pair; ``replaced``: input cells (role, row, col)
+    that take new values instead of the typed ones (calibrate --into)."""
     pair = wb.pair(prefix)
     lay = build_layout(pair.layout.n, pair.layout.k, max(pair.layout.c, len(log), 1))
     sheets = (pair.targets_sheet, pair.sla_sheet)
@@ -108,6 +115,7 @@ def _filled(wb: Workbook, prefix: str, log: list[TypedRow]) -> Filled:
                 got = wb.raw.cell(sheet, b.row + i, b.col + j)
                 if got.value is not None or got.formula is not None:
                     typed[(b.role, b.row + i, b.col + j)] = (got.value, got.formula)
+    typed.update(replaced or {})
     for i, row in enumerate(log):
         for name, typed_cell in zip(LOG_BLOCKS, row, strict=True):
             b = lay[name]
