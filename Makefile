@@ -18,10 +18,12 @@ run: install
 	$(BIN)/sla-workbook generate $(OUT)/sla-blank-en.xlsx --force
 	$(BIN)/sla-workbook generate $(OUT)/sla-blank-es.xlsx --lang es --force
 	$(BIN)/sla-workbook generate $(OUT)/sla-sample.xlsx --plan $(SAMPLE) --force
-	@echo "Open $(OUT)/sla-blank-en.xlsx (or -es, or sla-sample.xlsx) in Excel or LibreOffice."
+	$(BIN)/sla-workbook report $(OUT)/sla-sample.xlsx --format html -o $(OUT)/report.html --force
+	@echo "Open $(OUT)/sla-blank-en.xlsx (or -es, or sla-sample.xlsx) in Excel or LibreOffice,"
+	@echo "and $(OUT)/report.html (the month-to-date summary) in a browser."
 
 install: $(BIN)/python
-	$(BIN)/python -m pip install -q .
+	$(BIN)/python -m pip install -q '.[report]'
 
 ## make test: everything the tests need (Python packages, LibreOffice, Gnumeric), then all checks
 test: install-test system-deps lint typecheck pytest
@@ -32,11 +34,12 @@ install-test: $(BIN)/python
 # The spreadsheet programs that referee the formulas. Installed from Debian's packages when missing.
 system-deps:
 	@if ! command -v soffice >/dev/null || ! command -v ssconvert >/dev/null \
-	    || ! command -v pdftoppm >/dev/null || ! /usr/bin/python3 -c 'import uno' 2>/dev/null; then \
+	    || ! command -v pdftoppm >/dev/null || ! command -v chromium >/dev/null \
+	    || ! /usr/bin/python3 -c 'import uno' 2>/dev/null; then \
 	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q \
-	    libreoffice-calc-nogui python3-uno gnumeric poppler-utils; \
+	    libreoffice-calc-nogui python3-uno gnumeric poppler-utils chromium; \
 	fi
 
 lint:

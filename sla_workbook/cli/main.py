@@ -431,3 +431,12 @@ def _import_into(
         click.echo(f"warning: not carried over (--force): {loss}", err=True)
     click.echo(f"wrote {refill.path}", err=True)
     sys.exit(0 if result.summary.ok else 1)
+
+
+from .report_cmd import report as _report  # noqa: E402  (it uses _friendly, defined above)
+
+main.add_command(_report)
+
+from . import calibrate_cmd  # noqa: E402  (uses _friendly too)
+
+main.add_command(calibrate_cmd.command)
