@@ -5,6 +5,8 @@ with pandas from the raw CSV, on generated histories with a known truth
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import random
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -236,6 +238,12 @@ def test_cohort_maturity_warning(tmp_path: Path) -> None:
     cal = calibrate(export, cmap, plan, as_of=AS_OF, months=6)
     assert cal.median_days_to_close == 44
     assert any("--cohort-lag 44" in w for w in cal.warnings)  # 44 > 184 / 10
+    # taking the advice silences it (44 > 140 / 10 still, but the lag covers the median)
+    cal = calibrate(export, cmap, plan, as_of=AS_OF, months=6, cohort_lag=44)
+    assert cal.median_days_to_close == 44
+    assert not any("--cohort-lag" in w for w in cal.warnings), cal.warnings
+    cal = calibrate(export, cmap, plan, as_of=AS_OF, months=6, cohort_lag=43)
+    assert any("--cohort-lag 44" in w for w in cal.warnings)
     cal = calibrate(export, cmap, plan, as_of=AS_OF, months=12)
     assert cal.median_days_to_close == 44 and any("--cohort-lag" in w for w in cal.warnings)
     rows = [
@@ -326,7 +334,46 @@ def test_map_columns_amount_and_customer_date(tmp_path: Path) -> None:
     )
     cal = calibrate(export, cmap4, plan, as_of=AS_OF)  # no amount column: prices kept
     assert by(cal, "avg_price")[("EMEA", None)].source == "plan"
-    assert any("no amount column" in w for w in cal.warnings)
+    for e in cal.estimates:
+        if e.unit == "deals":  # price, share and mix: kept, and said why
+            assert e.source == "plan" and e.note.startswith("no amount column"), e
+    # one warning says it, not one per value, and no "without an amount" per customer
+    assert [w for w in cal.warnings if "amount" in w] == [
+        "no amount column: average price, marketing share and channel mix keep the "
+        "plan's values (give columns: {amount: ...} in the map)"
+    ]
+    assert cal.noted["amount_blank"] == 0
+    # an amount column the export lacks is the map's name, not the preset's
+    hub = data.write(tmp_path, "hub.yaml", data.MAP + "columns: {amount: Deal Amount}\n")
+    contacts = data.write(tmp_path, "contacts.csv", data.hubspot_csv([]))
+    with pytest.raises(InputError, match="'Deal Amount' \\(amount\\), which the map reads"):
+        calibrate(contacts, hub, plan, as_of=AS_OF)
+
+
+def test_absurd_amounts_are_reported_not_a_crash(tmp_path: Path) -> None:
+    """Amounts of 1e308 (a sum overflows), 1e30 (more digits than rounding holds), inf
+    and NaN are reported as unparseable; the rest are the prices; nothing is not finite."""
+    rows = [lead(i, "EMEA", "Inbound", "2027-09-01", "2027-09-20", 1000.0) for i in range(8)]
+    absurd = ["1e308", "1e308", "1e30", "inf", "NaN", "-inf"]
+    edits = {i: {"Recent Deal Amount": v} for i, v in enumerate(absurd)}
+    export, cmap, plan = setup(tmp_path, data.hubspot_csv(rows, edits))
+    cal = calibrate(export, cmap, plan, as_of=AS_OF)
+    assert cal.noted["amount_unparseable"] == 6 and cal.noted["amount_not_positive"] == 0
+    price = by(cal, "avg_price")[("EMEA", None)]
+    assert price.n == 2 and price.value == 1000.0
+    json.dumps(cal.to_dict(), allow_nan=False)  # valid JSON: no NaN or Infinity leaks
+    assert all(math.isfinite(x) for e in cal.estimates for x in (e.interval or ()))
+
+
+def test_price_interval_stays_above_zero(tmp_path: Path) -> None:
+    """Two very different deals: the t interval's lower end would be negative; a mean of
+    positive amounts is cut at 0."""
+    rows = [lead(0, "EMEA", "Inbound", "2027-09-01", "2027-09-20", 100.0)]
+    rows.append(lead(1, "EMEA", "Inbound", "2027-09-01", "2027-09-20", 90000.0))
+    export, cmap, plan = setup(tmp_path, data.hubspot_csv(rows))
+    price = by(calibrate(export, cmap, plan, as_of=AS_OF), "avg_price")[("EMEA", None)]
+    assert price.interval is not None and price.interval[0] == 0.0
+    assert price.interval[1] > 90000.0 and price.thin
 
 
 def test_windows_are_calendar_months() -> None:

@@ -49,6 +49,10 @@ def test_plan_round_trip(tmp_path: Path) -> None:
     written = out.read_text()
     assert "# Leads delivered so far" in written and "-- average deal size (step 2)" in written
     assert "95% CI" in written and "calibrated 2028-01-01" in written
+    # each comment names the value it replaced: the user's own "60%" is now history
+    line = next(x for x in written.splitlines() if "marketing_share" in x)
+    assert "calibrated 2028-01-01 (was 0.6000): n=11 deals" in line
+    assert line.endswith("-- 60% of revenue is marketing-sourced (step 3)")
     # the calibrated plan computes, generates, and validates
     assert compute(plan).sla["leads"].notna().all()
     code, _, err = run("compute", out)
@@ -153,6 +157,21 @@ def test_into_refuses_a_loss(tmp_path: Path) -> None:
         "calibrate", EXPORT, "--map", MAP, "--into", edited, "--out", new, *AS_OF, "--force"
     )
     assert code == 0 and new.exists() and "warning: not carried over" in err
+
+
+def test_kept_values_are_not_counted_as_calibrated(tmp_path: Path) -> None:
+    """Three months of the sample: some rates keep the plan's value (no leads); the count
+    of calibrated values leaves them out, and their comment says kept, without 'was'."""
+    out = tmp_path / "c.yaml"
+    code, text, err = run(
+        "calibrate", EXPORT, "--map", MAP, "--plan", PLAN, "--as-of", "2028-01-01",
+        "--months", "3", "-o", out, "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    got = json.loads(text)
+    kept = [v for v in got["values"] if v["source"] == "plan"]
+    assert kept and got["output"]["values"] == len(got["values"]) - len(kept)
+    assert "calibrated 2028-01-01: kept (no leads in the window)" in out.read_text()
 
 
 def test_usage_errors_and_exit_codes(tmp_path: Path) -> None:

@@ -47,6 +47,9 @@ def test_mean_interval() -> None:
 def test_rounding_is_half_up_and_mixes_sum_to_one() -> None:
     assert round_half_up(0.00005, 4) == 0.0001 and round_half_up(2.675, 2) == 2.68
     assert round_half_up(0.12344999, 4) == 0.1234
+    # exact beyond decimal's default 28 digits, and no error on a value that is not finite
+    assert round_half_up(1e30, 2) == 1e30 and round_half_up(-1.7e308, 6) == -1.7e308
+    assert round_half_up(math.inf, 2) == math.inf and math.isnan(round_half_up(math.nan, 2))
     rng = random.Random(3)
     for _ in range(500):
         k = rng.randint(2, 6)

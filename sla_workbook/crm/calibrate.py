@@ -28,6 +28,7 @@ from .calibrate_stats import median
 from .calibrate_values import Cell, Estimate, previous_values, rates, segment_values
 from .log_import import _canonical, _choose, _name
 from .map_file import CrmMap, load_map
+from .presets import PRESETS
 
 if TYPE_CHECKING:
     from ..model.plan import Plan
@@ -46,7 +47,8 @@ NOTED = {  # counted rows with something to say, and what the report says of the
     "customer_before_lead": "customer date before the lead date; not counted as lead or customer",
     "customer_date_unparseable": "customer (or won) without a parseable customer date; a lead only",
     "amount_blank": "won deal in the revenue window without an amount; not in the prices",
-    "amount_unparseable": "won deal whose amount is not a number; not in the prices",
+    "amount_unparseable": "won deal whose amount is not a number (or is 10^15 or more); "
+    "not in the prices",
     "amount_not_positive": "won deal with an amount of 0 or less; not in the prices",
     "opportunity_missing": "ConvertedOpportunityId not in the --deals export; a lead only",
 }
@@ -155,6 +157,11 @@ def calibrate(
     cmap = crm_map if isinstance(crm_map, CrmMap) else load_map(crm_map)
     win = windows(as_of, months, cohort_lag)
     path = Path(export_path)
+    if deals is None and cmap.customer_date_column is None and cmap.preset == "salesforce-leads":
+        raise InputError(
+            f"{export_path}: a Salesforce lead export has no customer date nor amount; give "
+            f"--deals with the Opportunity export ({', '.join(DEAL_COLUMNS)}) to calibrate"
+        )
     if deals is None and cmap.customer_date_column is None:
         raise InputError(
             f"{cmap.source}: no customer date column to calibrate from; give "
@@ -219,7 +226,12 @@ def _optional(
             continue
         out[role] = _find(header, name)
         if out[role] is None:
-            origin = f"preset {cmap.preset}" if cmap.preset and not with_deals else "calibrate"
+            preset = PRESETS.get(cmap.preset or "")
+            origin = (
+                f"preset {cmap.preset}"
+                if preset is not None and getattr(preset, role, None) == name
+                else "the map"
+            )
             raise InputError(
                 f"{path}: no column {name!r} ({role}), which {origin} reads; give the "
                 f"export's own name in {cmap.source} under columns: {{{role}: ...}}"
@@ -327,19 +339,25 @@ def _estimate(
     )
     for e in est:
         where = f"{e.segment}" + (f" / {e.channel}" if e.channel else "")
+        if e.note and not has_amounts and e.unit == "deals":
+            continue  # one warning below says it for every price, share and mix
         if e.note:
-            warnings.append(f"{e.field} {where}: {e.note}")
+            thin = f"; thin data, {e.sample()}" if e.thin and e.source == "measured" else ""
+            warnings.append(f"{e.field} {where}: {e.note}{thin}")
         elif e.thin:
             warnings.append(f"{e.field} {where}: thin data, {e.sample()}")
     lags = [x for cell in cells.values() for x in cell.lags]
     med = median(lags) if lags else None
     window_days = (win.lead_end - win.lead_start).days
-    if med is not None and med > window_days / 10:
+    # once --cohort-lag covers the median, the latest leads have had that time: no warning
+    if med is not None and med > window_days / 10 and cohort_lag < med:
         warnings.append(
             f"leads take a median {med:g} days to become customers, more than a tenth of the "
             f"{window_days}-day window: the latest leads have had less time to close, so "
             f"close rates read low; consider --cohort-lag {math.ceil(med)}"
         )
+    if not has_amounts:
+        noted["amount_blank"] = 0  # no amount column: a customer has no amount to miss
     for key, n in noted.items():
         if n:
             warnings.append(f"{n} row(s): {NOTED[key]}")

@@ -3,11 +3,11 @@
 YAML plans are edited with ruamel.yaml's round trip, not re-dumped from the parsed data:
 the user's comments, key order, quoting, flow lists (the 12 targets on one line) and the
 log stay as written, and each replaced value gets an end-of-line comment with its sample
-size and 95% interval (``# calibrated 2028-01-01: 10/43 leads, 95% CI 0.1315 to
-0.3774``). A user's own comment on that line is kept after ours, behind ``--``; on a
-second calibration our part is replaced, theirs kept. A ``close_rate`` or
-``channel_mix`` written as a one-line mapping becomes one line per channel, the only
-way a comment can sit beside each value.
+size, 95% interval and the value it replaced (``# calibrated 2028-01-01 (was 0.0500):
+10/43 leads, 95% CI 0.1315 to 0.3774``). A user's own comment on that line is kept
+after ours, behind ``--``; on a second calibration our part is replaced, theirs kept.
+A ``close_rate`` or ``channel_mix`` written as a one-line mapping becomes one line per
+channel, the only way a comment can sit beside each value.
 
 JSON has no comments: a JSON plan is written back as JSON (same key order, 2-space
 indent) with the values replaced, and the report carries the sample sizes and intervals.
@@ -84,7 +84,10 @@ def describe(e: Estimate, as_of: str) -> str:
             parts.append(f"raised to {_fmt(e.value or 0, e.field)}")
         if e.thin:
             parts.append("thin data")
-    return f"{MARK} {as_of}: " + ", ".join(parts)
+    was = ""
+    if e.source != "plan" and e.previous is not None:
+        was = f" (was {_fmt(e.previous, e.field)})"  # the user's own comment may say it too
+    return f"{MARK} {as_of}{was}: " + ", ".join(parts)
 
 
 def calibrated_text(cal: Calibration, plan_path: str | Path, out: str | Path) -> str:
@@ -222,5 +225,6 @@ def write_plan(
         tmp.write_text(text, encoding="utf-8")
 
     path = atomic_write(target, write, force=force, inputs=(Path(plan_path), *inputs))
-    written = sum(1 for e in cal.estimates if e.value is not None)
+    # values measured from the export (a kept value is written back as it was)
+    written = sum(1 for e in cal.estimates if e.value is not None and e.source != "plan")
     return cal.with_output({"path": str(path), "kind": plan_kind(plan_path), "values": written})

@@ -39,6 +39,9 @@ COUNTS = (
     "customer_date_unparseable",
     "opportunity_missing",
 )
+# An amount at or over this (10^15) is no deal size; it is reported as unparseable. It
+# keeps sums and the t interval finite, and the rounding exact (crm/calibrate_stats.py).
+MAX_AMOUNT = 1e15
 WON = ("true", "1", "yes")  # IsWon as Data Loader (true/false) and reports (1/0) write it
 
 
@@ -141,6 +144,8 @@ def _query(export: CsvExport, cols: Columns, w: Windows, fmt: str | None, deals:
         FROM ({typed})"""
     inwin = f"ok AND d >= {_date(w.lead_start)} AND d < {_date(w.lead_end)}"
     rev = f"ok AND cust AND cd >= {_date(w.revenue_start)} AND cd < {_date(w.as_of)}"
+    # a number, finite and under MAX_AMOUNT: sums, means and intervals stay finite
+    usable = f"(isfinite(amt) AND abs(amt) < {MAX_AMOUNT:.0f})"
     return f"""
         SELECT s, c,
           count(*),
@@ -151,12 +156,12 @@ def _query(export: CsvExport, cols: Columns, w: Windows, fmt: str | None, deals:
           count(*) FILTER (WHERE {inwin} AND cust),
           count(*) FILTER (WHERE {rev}),
           count(*) FILTER (WHERE {rev} AND av IS NULL),
-          count(*) FILTER (WHERE {rev} AND av IS NOT NULL AND (amt IS NULL OR NOT isfinite(amt))),
-          count(*) FILTER (WHERE {rev} AND amt <= 0),
+          count(*) FILTER (WHERE {rev} AND av IS NOT NULL AND NOT coalesce({usable}, false)),
+          count(*) FILTER (WHERE {rev} AND {usable} AND amt <= 0),
           count(*) FILTER (WHERE d IS NOT NULL AND won AND cd IS NULL),
           count(*) FILTER (WHERE d IS NOT NULL AND missing),
           coalesce(list(cd - d) FILTER (WHERE {inwin} AND cust), []),
-          coalesce(list(amt) FILTER (WHERE {rev} AND amt > 0 AND isfinite(amt)), [])
+          coalesce(list(amt) FILTER (WHERE {rev} AND {usable} AND amt > 0), [])
         FROM ({flags})
         GROUP BY s, c"""
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from statistics import NormalDist
 
 LEVEL = 0.95
@@ -127,8 +127,15 @@ def median(values: Sequence[float]) -> float:
 
 
 def round_half_up(x: float, digits: int) -> float:
-    """ROUND(x, digits) on the decimal value as written (``repr``): 0.00005 -> 0.0001."""
-    return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
+    """ROUND(x, digits) on the decimal value as written (``repr``): 0.00005 -> 0.0001.
+
+    Exact for any finite float (the context holds its 309 integer digits and more); a
+    value that is not finite is returned as it is."""
+    if not math.isfinite(x):
+        return x
+    with localcontext() as ctx:
+        ctx.prec = 400
+        return float(Decimal(repr(x)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
 def round_mix(shares: Sequence[float], digits: int = 4) -> list[float]:

@@ -59,10 +59,10 @@ class Estimate:
         """The sample size in words, with the thin-data thresholds."""
         if self.unit == "leads":
             return (
-                f"{self.n} leads, {self.successes} customers (under {THIN_LEADS} leads or "
-                f"{THIN_CUSTOMERS} customers)"
+                f"{count(self.n, 'lead')}, {count(self.successes or 0, 'customer')} (under "
+                f"{THIN_LEADS} leads or {THIN_CUSTOMERS} customers)"
             )
-        return f"{self.n} won deals (under {THIN_DEALS})"
+        return f"{count(self.n, 'won deal')} (under {THIN_DEALS})"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +82,11 @@ class Estimate:
             "note": self.note,
             "thin": self.thin,
         }
+
+
+def count(n: int, noun: str) -> str:
+    """``1 lead``, ``2 leads``."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 @dataclass
@@ -128,9 +133,15 @@ def _share(
     note = ""
     if share in (0.0, 1.0):
         who = ch or "marketing"
-        note = f"{who} won {'none' if share == 0 else 'all'} of the revenue of {n} deals"
+        note = f"{who} won {'none' if share == 0 else 'all'} of the revenue of {count(n, 'deal')}"
     return Estimate(name, seg, ch, prev[(name, seg, ch)], value, share, n, "deals",
                     wilson(share, n), "measured", note, n < THIN_DEALS)  # fmt: skip
+
+
+def _price_interval(amounts: list[float]) -> tuple[float, float] | None:
+    """The t interval of the mean amount, its lower end cut at 0 (amounts are > 0)."""
+    got = mean_interval(amounts)
+    return None if got is None else (max(0.0, got[0]), got[1])
 
 
 def segment_values(
@@ -146,14 +157,15 @@ def segment_values(
     n = len(amounts)
     out = []
     if n == 0:
-        why = "no amount column" if not has_amounts else "no won deals with an amount > 0"
-        keep = f"{why} in the revenue window: the plan's value is kept"
+        why = "no won deals with an amount > 0 in the revenue window"
+        why = why if has_amounts else "no amount column"
+        keep = f"{why}: the plan's value is kept"
         out += [_kept(f, seg, None, prev, "deals", keep) for f in ("avg_price", "marketing_share")]
     else:
         mean = math.fsum(amounts) / n
         out.append(
             Estimate("avg_price", seg, None, prev[("avg_price", seg, None)],
-                     round_half_up(mean, PRICE_DIGITS), mean, n, "deals", mean_interval(amounts),
+                     round_half_up(mean, PRICE_DIGITS), mean, n, "deals", _price_interval(amounts),
                      "measured", "", n < THIN_DEALS, median=median(amounts))
         )  # fmt: skip
         mkt = [a for c in channels if teams[c] == "marketing" for a in cells[(seg, c)].amounts]
@@ -168,7 +180,9 @@ def segment_values(
         deals = sum(len(cells[(seg, c)].amounts) for c in mine)
         total = math.fsum(revenue)
         if total <= 0:
-            keep = f"no {team} won deals with an amount > 0 in the revenue window: mix kept"
+            why = f"no {team} won deals with an amount > 0 in the revenue window"
+            why = why if has_amounts else "no amount column"
+            keep = f"{why}: mix kept"
             out += [_kept("channel_mix", seg, c, prev, "deals", keep) for c in mine]
             continue
         shares = [r / total for r in revenue]
@@ -194,15 +208,15 @@ def rates(
                 out.append(_kept("close_rate", s, c, prev, "leads", note))
             elif cell.customers == 0 and pooled_customers == 0:
                 note = (
-                    f"no customers among {cell.leads} leads, nor in {c} in any segment: "
+                    f"no customers among {count(cell.leads, 'lead')}, nor in {c} in any segment: "
                     "the plan's value is kept"
                 )
                 out.append(Estimate("close_rate", s, c, before, before, None, cell.leads,
                                     "leads", None, "plan", note, thin, 0))  # fmt: skip
             elif cell.customers == 0:
                 note = (
-                    f"no customers among {cell.leads} leads: the {c} rate over all segments "
-                    f"({pooled_customers}/{pooled_leads})"
+                    f"no customers among {count(cell.leads, 'lead')}: the {c} rate over all "
+                    f"segments ({pooled_customers}/{pooled_leads})"
                 )
                 out.append(_rate(s, c, before, pooled_leads, pooled_customers, "pooled", note))
             else:
