@@ -125,8 +125,35 @@ def test_month_with_blank_sla() -> None:
         assert "sla-blank" in row.notes
     assert rows(doc)["Marketing"].mtd == 3
     assert doc.unranked == 2 and doc.behind == []
+    # no plan line at 0 for an SLA shown n/a; the actual leads are still drawn
+    assert all(v is None for s in doc.series for v in s.daily_plan)
+    assert doc.series[0].daily_actual[4] == 3
     text = render_text(doc)
     assert "Marketing [1]" in text and "[1] Every SLA cell summed here is blank" in text
+
+
+def test_asof_outside_the_month_is_named() -> None:
+    plan = dataclasses.replace(load_plan(SAMPLE), track_month=2)  # as of 12 January
+    doc = build(compute(plan))
+    assert doc.tracker_notes == ["asof-outside"] and doc.behind == []
+    text = " ".join(render_text(doc).split())
+    assert "February 2027: the as-of date is outside this month" in text
+    assert "[1] The as-of date 12 January 2027 is not in the tracked month" in text
+    # nothing could be ranked: n/a with the reason, not "nobody is behind"
+    assert "Furthest behind plan to date n/a [1]" in text and "No Region" not in text
+    es = " ".join(render_text(build(compute(plan), language="es")).split())
+    assert "La fecha de corte 12 de enero de 2027 no está" in es
+
+
+def test_a_plan_without_segments_shows_no_zero_sla() -> None:
+    # a blank workbook: no segment row at all, so every SLA is a sum of nothing
+    plan = parse_plan(plan_dict(track={"month": 1}))
+    plan = dataclasses.replace(plan, segments=plan.segments.iloc[0:0])
+    doc = build(compute(plan))
+    jsonschema.validate(json.loads(json.dumps(doc.to_dict())), SCHEMA)
+    for row in rows(doc).values():
+        assert row.sla is None and "sla-blank" in row.notes
+    assert "SLA n/a leads for January" in " ".join(render_text(doc).split())
 
 
 def test_no_plan_to_date_is_not_a_failure() -> None:
@@ -239,7 +266,10 @@ def test_markdown_tables_read_back_to_the_json(lang: str) -> None:
     _, out, _ = run("report", str(SAMPLE), "--format", "json", "--lang", lang)
     doc = json.loads(out)
     _, md, _ = run("report", str(SAMPLE), "--format", "markdown", "--lang", lang)
-    track, behind, ytd = _md_tables(md)
+    tables = _md_tables(md)
+    # the sales side's table only when the engine's tracker has it (template version 2)
+    assert len(tables) == (3 if doc["sales"] is None else 4)
+    track, behind, ytd = tables[:3]
     w = words(lang)
     assert track[0][:4] == [w["col_channel"], w["col_sla"], w["col_mtd"], w["col_plan"]]
     by_label = {r[0]: r for r in track[1:]}
@@ -263,6 +293,23 @@ def test_markdown_tables_read_back_to_the_json(lang: str) -> None:
         assert parse_num(cells[5], lang) == rounded(b["shortfall"])
     for cells, y in zip(ytd[1:], doc["year_to_date"], strict=True):
         assert parse_num(cells[1], lang) == y["actual"] and parse_num(cells[2], lang) == y["sla"]
+    if doc["sales"] is not None:
+        got = {r[0]: r for r in tables[3][1:]}
+        for row in doc["sales"]:
+            label = row["name"]
+            if row["level"] == "team":
+                label = w["team_row"].format(team=team_words[row["name"]])
+            cells = got[label]
+            shown = (cells[1], cells[2], cells[4], cells[5])
+            keys = ("followup_rate", "followup_target", "attempts_per_lead", "attempts_target")
+            for key, cell in zip(keys, shown, strict=True):
+                value = row[key]
+                if value is None:
+                    assert parse_num(cell, lang) is None, (label, key)
+                elif key.startswith("followup"):
+                    assert parse_num(cell, lang) == pytest.approx(rounded(value * 100) / 100)
+                else:
+                    assert parse_num(cell, lang) == pytest.approx(rounded(value, 1)), label
 
 
 # -- formats and the command line ------------------------------------------------------
@@ -307,7 +354,7 @@ def test_markdown_file_writes_its_charts(tmp_path: Path) -> None:
     code, _, err = run("report", str(SAMPLE), "-o", str(out))
     assert code == 0, err
     text = out.read_text()
-    assert "![Cumulative leads this month vs plan](report-daily.png)" in text
+    assert "![Cumulative leads in January vs plan](report-daily.png)" in text
     for name in ("report-daily.png", "report-monthly.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # the same rules as generate: no replacing without --force, for the charts too
@@ -360,6 +407,18 @@ def test_html_is_self_contained() -> None:
         assert remote not in html
     assert re.findall(r"url\((?!#)", html) == []  # only the SVGs' own clip paths
     assert "@page{size:A4 landscape" in html and "@media (max-width:" in html
+    # each chart has a title, axis labels and a legend, in the report's language
+    for lang, want in (
+        ("en", ["Cumulative leads in January vs plan", "Monthly SLA vs actual leads, 2027"]),
+        ("es", ["Leads acumulados en enero frente al plan", "SLA mensual frente a leads"]),
+    ):
+        page = run("report", str(SAMPLE), "--format", "html", "--lang", lang)[1]
+        w = words(lang)
+        charts = page.split("<svg")[1:]
+        for chart, title in zip(charts, want, strict=True):
+            assert title in chart and f">{w['chart_leads']}<" in chart.replace(" <", "<")
+            assert w["chart_actual"].format(team=w["team_sales"]) in chart
+        assert f"{w['chart_day']}" in charts[0]
 
 
 # -- the sales side (template version 2) -----------------------------------------------
@@ -398,6 +457,24 @@ def test_sales_side_shown_when_the_tracker_has_it() -> None:
     assert "n/a" in line and "70%" in line and "4.0" in line
     md = render_markdown(doc)
     assert "## Sales side" in md and len(_md_tables(md)) == 4
+
+
+def test_sales_side_met_is_compared_at_six_decimals() -> None:
+    # a leads-weighted team target of 0.8 may be computed as 0.7999999999999999 and a rate
+    # as 0.8000000000000002 the other way: the engine and the workbook round to 6 decimals
+    doc = _with_sales(
+        {
+            "followup_rate": [0.7999999999999999, 0.8, 0.8, 0.8, 0.8],
+            "followup_target": [0.8, 0.8000000000000002, 0.8, 0.8, 0.8],
+            "attempts_per_lead": [3.0, 3.0, 2.9999994, 3.0, 3.0],
+            "attempts_target": [3.0, 3.0, 3.0, 3.0, 3.0],
+        }
+    )
+    assert doc.sales is not None
+    by_name = {r.name: r for r in doc.sales}
+    assert by_name["Inbound"].followup_status == "met"
+    assert by_name["Events"].followup_status == "met"
+    assert by_name["Outbound"].attempts_status == "not_met"  # 2.999999 at 6 decimals
 
 
 def test_sales_side_left_out_when_absent_or_blank() -> None:

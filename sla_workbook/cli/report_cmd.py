@@ -92,7 +92,8 @@ def report(
         require_matplotlib(f"--format {fmt}" + (" -o" if charts else ""))
 
     from ..model.engine import compute
-    from ..report.daily import build, load_source, with_period
+    from ..report.daily import build, with_period
+    from ..report.daily_source import load_source
 
     plan, language = load_source(source)
     if day is not None and plan.year is not None and day.year != plan.year:

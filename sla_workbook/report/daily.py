@@ -203,6 +203,7 @@ def build(result: SlaResult, *, source: str = "", language: str = "en") -> Daily
     blank_share = _blank_sla_share(result, month)
     channels = _track_rows(result, "channel", blank_share, left, tracker_notes)
     teams = _track_rows(result, "team", blank_share, left, tracker_notes)
+    month_sla = {row.name: row.sla for row in teams}
     segments = _segment_rows(result, counted, month, asof, days)
     ranked = [r for r in segments if r.shortfall is not None and r.shortfall > 0]
     # stable sort: ties keep the plan's order (segment, then channel)
@@ -230,11 +231,13 @@ def build(result: SlaResult, *, source: str = "", language: str = "en") -> Daily
         unranked=unranked,
         year_to_date=_ytd(result),
         sales=_sales(result.tracker),
-        series=_series(result, counted, months, days),
+        series=_series(result, counted, months, days, month_sla),
         notes={},
     )
     used = _used_notes(report)
-    return replace(report, notes=note_texts(language, used, report))
+    typed = plan.track_asof
+    typed_asof = typed.date() if isinstance(typed, dt.datetime) else typed
+    return replace(report, notes=note_texts(language, used, report, typed_asof))
 
 
 def _tracker_notes(result: SlaResult) -> list[str]:
@@ -274,6 +277,7 @@ def _track_rows(
     tracker_notes: list[str],
 ) -> list[TrackRow]:
     tracker = result.tracker
+    no_segments = result.sla.empty
     channel_team = {
         str(r["name"]): (None if r["team"] is None or r["team"] != r["team"] else str(r["team"]))
         for r in tracker.loc[tracker["level"] == "channel"].to_dict("records")
@@ -289,7 +293,9 @@ def _track_rows(
             cells = [blank_share.get(c, (0, 0)) for c, t in channel_team.items() if t == name]
         blank, total = sum(b for b, _ in cells), sum(n for _, n in cells)
         sla, plan_to_date = _f(rec["sla"]), _f(rec["plan_to_date"])
-        if sla is not None and total and blank == total:
+        # every cell summed is blank, or the plan has no segment at all (a blank
+        # workbook): a sum of nothing is not a 0 SLA either
+        if sla is not None and ((total and blank == total) or no_segments):
             sla = plan_to_date = None
             notes.append("sla-blank")
         elif blank:
@@ -401,11 +407,14 @@ def _sales(tracker: pd.DataFrame) -> list[SalesRow] | None:
         return None
     if not tracker[list(SALES_COLUMNS)].notna().to_numpy().any():
         return None
+    from ..model.rounding import excel_round
 
     def met(value: float | None, target: float | None) -> str | None:
+        """Compared at 6 decimals, as the engine's and the workbook's met flags are (a
+        leads-weighted team target of 0.8 may come out as 0.7999999999999999)."""
         if value is None or target is None:
             return None
-        return "met" if value >= target else "not_met"
+        return "met" if excel_round(value, 6) >= excel_round(target, 6) else "not_met"
 
     rows = []
     for rec in tracker.to_dict("records"):
@@ -431,8 +440,14 @@ def _sales(tracker: pd.DataFrame) -> list[SalesRow] | None:
 
 
 def _series(
-    result: SlaResult, counted: pd.DataFrame, months: list[int], days: int | None
+    result: SlaResult,
+    counted: pd.DataFrame,
+    months: list[int],
+    days: int | None,
+    month_sla: dict[str, float | None],
 ) -> list[TeamSeries]:
+    """Chart data per team. The plan line uses the report's team SLA, so an SLA shown
+    n/a (every cell blank) draws no plan line rather than a flat 0."""
     tracker = result.tracker
     teams_of = [
         None if t is None or t != t else str(t)
@@ -443,17 +458,16 @@ def _series(
     month, asof = result.track_month, result.track_asof
     out = []
     for team in TEAMS:
-        row = tracker.loc[(tracker["level"] == "team") & (tracker["name"] == team)].iloc[0]
-        sla = _f(row["sla"])
+        sla = month_sla.get(team)
         plan: list[float | None] = []
         actual: list[float | None] = []
-        if month is not None and asof is not None and days is not None and sla is not None:
+        if month is not None and asof is not None and days is not None:
             chans = [i for i, t in enumerate(teams_of) if t == team]
             rows = counted.loc[(counted["month"] == month) & counted["channel_no"].isin(chans)]
             per_day = rows.groupby("day")["leads"].sum()
             running = 0.0
             for day in range(1, days + 1):
-                plan.append(sla * day / days)
+                plan.append(sla * day / days if sla is not None else None)
                 running += float(per_day.get(day, 0.0))
                 actual.append(running if day <= asof.day else None)
         by_month = team_sla.loc[team_sla["team"] == team].set_index("month")["leads"]
@@ -477,33 +491,3 @@ def _used_notes(report: DailyReport) -> list[str]:
     for row in rows:
         used += row.notes
     return [code for code in NOTE_CODES if code in used]
-
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls", ".xlsb")
-PLAN_SUFFIXES = (".yaml", ".yml", ".json")
-
-
-def load_source(path: str) -> tuple[Plan, str | None]:
-    """The plan of a filled workbook (your sheets) or of a plan file with its log, and the
-    workbook's language (None for a plan file). Workbooks are told by their extension or
-    their zip/OLE header; anything else is read as a plan file."""
-    from pathlib import Path
-
-    p = Path(path)
-    suffix = p.suffix.lower()
-    is_workbook = suffix in WORKBOOK_SUFFIXES
-    if not is_workbook and suffix not in PLAN_SUFFIXES and p.is_file():
-        try:
-            with p.open("rb") as fh:
-                head = fh.read(4)
-        except OSError:
-            head = b""
-        is_workbook = head in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
-    if is_workbook:
-        from ..reading.reader import read_workbook
-
-        wb = read_workbook(p)
-        return wb.yours.plan, wb.language
-    from ..model.plan_file import load_plan
-
-    return load_plan(path), None

@@ -47,6 +47,9 @@ def _figure(width: float, height: float) -> Any:
 
 
 def _style(ax: Any) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # leads are whole: no 0.05 ticks
     ax.spines["top"].set_visible(False)
     ax.spines["right"].set_visible(False)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -82,9 +85,10 @@ def daily_chart(report: DailyReport, fmt: str = "svg") -> bytes:
         days = list(range(1, len(series.daily_plan) + 1))
         team = team_name(series.team, lang)
         color = COLORS[series.team]
+        planned = [(d, v) for d, v in zip(days, series.daily_plan, strict=True) if v is not None]
         ax.plot(
-            days,
-            series.daily_plan,
+            [d for d, _ in planned],
+            [v for _, v in planned],
             linestyle="--",
             linewidth=1.2,
             color=color,
@@ -105,8 +109,11 @@ def daily_chart(report: DailyReport, fmt: str = "svg") -> bytes:
         ax.set_xlim(1, report.days_in_month)
     if not drawn:
         ax.text(0.5, 0.5, str(w["na"]), ha="center", va="center", transform=ax.transAxes)
-    ax.set_title(str(w["chart_daily"]), fontsize=9, loc="left", pad=16)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    ax.set_title(chart_titles(report)[0], fontsize=9, loc="left", pad=16)
     ax.set_xlabel(str(w["chart_day"]), fontsize=8)
+    ax.set_ylabel(str(w["chart_leads"]), fontsize=8)
     ax.set_ylim(bottom=0)
     if drawn:
         _legend(ax)
@@ -135,6 +142,8 @@ def monthly_chart(report: DailyReport, fmt: str = "svg") -> bytes:
         shown = [
             (m, v) for m, v in zip(months, series.monthly_actual, strict=True) if v is not None
         ]
+        if not shown:  # no month has happened: no bars, and no legend entry in a default colour
+            continue
         ax.bar(
             [m + offset for m, _ in shown],
             [v for _, v in shown],
@@ -145,9 +154,9 @@ def monthly_chart(report: DailyReport, fmt: str = "svg") -> bytes:
     ax.set_xticks(months, [str(w["months_short"][m - 1]) for m in months])
     if report.month is not None:
         ax.get_xticklabels()[report.month - 1].set_fontweight("bold")
-    title = str(w["chart_monthly"]).format(year=report.year if report.year else "")
-    ax.set_title(title.rstrip(", "), fontsize=9, loc="left", pad=16)
-    ax.set_ylim(bottom=0)
+    ax.set_title(chart_titles(report)[1], fontsize=9, loc="left", pad=16)
+    ax.set_ylabel(str(w["chart_leads"]), fontsize=8)
+    ax.set_ylim(0, max(ax.get_ylim()[1], 1.0))  # all zero: 0..1, not 0..0.05
     _legend(ax)
     return _scalable(_save(fig, fmt, "monthly"), fmt)
 
@@ -176,6 +185,8 @@ def _scalable(data: bytes, fmt: str) -> bytes:
 
 
 def chart_titles(report: DailyReport) -> tuple[str, str]:
+    """The daily and the monthly chart's titles (also the Markdown images' alt texts)."""
     w = words(report.language)
-    month = month_name(report.month, report.language)
-    return f"{w['chart_daily']} ({month})", str(w["chart_monthly"]).format(year=report.year)
+    daily = str(w["chart_daily"]).format(month=month_name(report.month, report.language))
+    monthly = str(w["chart_monthly"]).format(year=report.year if report.year else "")
+    return daily, monthly.rstrip(", ")

@@ -11,7 +11,7 @@ from html import escape
 
 from .daily import DailyReport, TrackRow
 from .daily_text import behind_table, ordered_rows, sales_table, track_table, ytd_table
-from .daily_words import headline, period, status_word, words, ytd_caption
+from .daily_words import headline, none_behind, period, status_word, words, ytd_caption
 
 # fill and font of the workbook's conditional formats (workbook/sheet_writer.py)
 LIGHTS = {
@@ -149,8 +149,7 @@ def render_html(report: DailyReport, charts: tuple[str, str] | None) -> str:
     if body:
         left.append(_table(header, body, left=2))
     else:
-        none = str(w["none_behind"]).format(label=report.segment_label)
-        left.append(f'<p class="none">{escape(none)}</p>')
+        left.append(f'<p class="none">{escape(none_behind(report, lang))}</p>')
     if report.unranked:
         text = str(w["unranked"]).format(n=report.unranked, label=report.segment_label)
         left.append(f'<p class="none">{escape(text)}</p>')

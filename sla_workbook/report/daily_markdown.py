@@ -7,8 +7,9 @@ The tables are the text report's (same cells, same order); with chart file names
 from __future__ import annotations
 
 from .daily import DailyReport
+from .daily_charts import chart_titles
 from .daily_text import behind_table, sales_table, track_table, ytd_table
-from .daily_words import headline, period, words, ytd_caption
+from .daily_words import headline, none_behind, period, words, ytd_caption
 
 
 def _escape(text: str) -> str:
@@ -41,23 +42,26 @@ def render_markdown(report: DailyReport, charts: tuple[str, str] | None = None) 
     if body:
         lines += md_table(header, body, left=2)
     else:
-        lines.append(_escape(str(w["none_behind"]).format(label=report.segment_label)))
+        lines.append(_escape(none_behind(report, lang)))
     if report.unranked:
         lines += [
             "",
             _escape(str(w["unranked"]).format(n=report.unranked, label=report.segment_label)),
         ]
-    lines += ["", f"## {w['section_ytd']}", "", _escape(ytd_caption(report, lang)), ""]
+    caption = ytd_caption(report, lang)
+    caption = caption[:1].upper() + caption[1:]  # a line of its own here
+    lines += ["", f"## {w['section_ytd']}", "", _escape(caption), ""]
     lines += md_table(*ytd_table(report, lang))
     if report.sales is not None:
         lines += ["", f"## {w['section_sales']}", "", *md_table(*sales_table(report, lang))]
     lines += ["", f"## {w['section_charts']}", ""]
     if charts is not None:
         daily, monthly = charts
+        daily_title, monthly_title = chart_titles(report)
         lines += [
-            f"![{_escape(str(w['chart_daily']))}]({daily})",
+            f"![{_escape(daily_title)}]({daily})",
             "",
-            f"![{_escape(str(w['chart_monthly']).format(year=report.year))}]({monthly})",
+            f"![{_escape(monthly_title)}]({monthly})",
         ]
     else:
         lines.append(_escape(str(w["charts_stdout"])))

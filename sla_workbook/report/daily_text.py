@@ -9,6 +9,7 @@ from .daily_words import (
     TRACK_COLUMNS,
     headline,
     marks,
+    none_behind,
     num,
     pct,
     period,
@@ -181,7 +182,7 @@ def render_text(report: DailyReport) -> str:
     if body:
         lines += table(header, body, left=2)
     else:
-        lines.append(str(w["none_behind"]).format(label=report.segment_label))
+        lines.append(none_behind(report, lang))
     if report.unranked:
         lines.append(
             wrap.fill(str(w["unranked"]).format(n=report.unranked, label=report.segment_label))

@@ -99,10 +99,13 @@ def date_text(iso: str | None, lang: str) -> str:
     return f"{d.day} {month_name(d.month, lang)} {d.year}"
 
 
-def note_texts(lang: str, codes: list[str], report: DailyReport) -> dict[str, str]:
-    asof = date_text(report.as_of, lang) if report.as_of else ""
-    if "asof-outside" in codes and report.as_of is None:
-        asof = "?"
+def note_texts(
+    lang: str, codes: list[str], report: DailyReport, typed_asof: dt.date | None = None
+) -> dict[str, str]:
+    """The notes' texts. ``typed_asof``: the as-of date as the file holds it (the tracker
+    drops one outside the tracked month, and "asof-outside" names it)."""
+    given = report.as_of or (typed_asof.isoformat() if typed_asof else None)
+    asof = date_text(given, lang) if given else ""
     return {code: str(words(lang)["notes"][code]).format(asof=asof) for code in codes}
 
 
@@ -125,7 +128,8 @@ def period(report: DailyReport, lang: str) -> str:
     if report.month is None:
         return str(w["period_none"])
     if report.as_of is None:
-        return str(w["period_blank"]).format(
+        key = "period_outside" if "asof-outside" in report.tracker_notes else "period_blank"
+        return str(w[key]).format(
             month=month_name(report.month, lang).capitalize(), year=report.year
         )
     return str(w["period"]).format(
@@ -203,6 +207,15 @@ def track_cells(row: TrackRow, lang: str) -> list[str]:
         num(row.needed_per_day, lang),
         status_word(row.status, lang),
     ]
+
+
+def none_behind(report: DailyReport, lang: str, fmt: str = "[{}]") -> str:
+    """What the ranking says when it has no row: nobody is behind, or (tracker blank)
+    n/a with the tracker's footnote, since nothing could be ranked."""
+    w = words(lang)
+    if report.as_of is None:
+        return str(w["na"]) + marks(report, report.tracker_notes, fmt)
+    return str(w["none_behind"]).format(label=report.segment_label)
 
 
 def ytd_caption(report: DailyReport, lang: str) -> str:
