@@ -122,3 +122,25 @@ def plans_with_log(draw: st.DrawFn) -> dict[str, Any]:
         last = (dt.date(data["year"] + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
         data["track"]["asof"] = dt.date(data["year"], month, draw(st.integers(1, last))).isoformat()
     return data
+
+
+@st.composite
+def plans_with_followup(draw: st.DrawFn) -> dict[str, Any]:
+    """plans_with_log plus sales' side: per channel follow-up inputs (agreed, partly or not
+    at all) and per log row worked / attempts (or not recorded). Drawn last, so the plans
+    drawn before stay the same."""
+    data = draw(plans_with_log())
+    for channel in data["channels"]:
+        kind = draw(st.sampled_from(["agreed", "agreed", "none", "hours only", "attempts only"]))
+        if kind in ("agreed", "hours only"):
+            channel["followup_hours"] = draw(st.sampled_from([1, 24, 48, 0.5, 72.25]))
+        if kind == "agreed":
+            channel["followup_target"] = draw(share)
+        if kind in ("agreed", "attempts only"):
+            channel["attempts_target"] = draw(st.integers(1, 12))
+    for row in data["log"]:
+        if draw(st.integers(0, 4)):
+            row["worked"] = draw(st.integers(0, row["leads"]))
+        if draw(st.integers(0, 4)):
+            row["attempts"] = draw(st.integers(0, 20 * max(row["leads"], 1)))
+    return data

@@ -26,7 +26,7 @@ from hypothesis import HealthCheck, given, settings
 
 from sla_workbook import load_plan
 from tests.cell_diff import diff, formula_cells, values_at
-from tests.plans import TRICKY_NAMES, plans_with_log
+from tests.plans import TRICKY_NAMES, plans_with_followup
 from tests.spreadsheet_programs import (
     formulas_recalc,
     gnumeric_recalc,
@@ -271,7 +271,7 @@ def test_the_sample_has_the_blank_example_sheets(generated: dict[str, dict[str, 
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(data=plans_with_log())
+@given(data=plans_with_followup())
 def test_random_plans_match_in_both_programs(tmp_path: Path, data: dict[str, Any]) -> None:
     tmp_path = Path(tempfile.mkdtemp(dir=tmp_path))  # one folder per hypothesis example
     book = make(tmp_path, "plan.xlsx", plan_data=data, log_rows=40)
@@ -289,7 +289,7 @@ def test_random_plans_match_in_both_programs(tmp_path: Path, data: dict[str, Any
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(data=plans_with_log())
+@given(data=plans_with_followup())
 def test_random_plans_match_in_formulas(tmp_path: Path, data: dict[str, Any]) -> None:
     """The same kind of plans, recalculated by `formulas` on the Your sheets (the example
     sheets are the same in every book and checked by test_formulas_library_agrees_...).

@@ -75,6 +75,15 @@ def test_defined_names_cover_every_block_with_its_shape(sample: Path) -> None:
         "track_plan_mtd": (1, k),
         "track_pace": (1, k),
         "track_projected": (1, k),
+        "followup_hours": (1, k),
+        "followup_target": (1, k),
+        "attempts_target": (1, k),
+        "log_worked": (c, 1),
+        "log_attempts": (c, 1),
+        "followup_rate": (n * k, 12),
+        "attempts_per_lead": (n * k, 12),
+        "track_followup": (1, k),
+        "track_attempts": (1, k),
     }
     assert set(shapes) == set(PUBLIC_NAMES)
     for name, (rows, cols) in shapes.items():
@@ -194,7 +203,7 @@ def test_metadata_in_custom_properties(sample: Path) -> None:
     assert props["sla_language"] == "en"
     assert props["your_segments"] == 3 and props["your_channels"] == 3
     assert props["your_channel_teams"] == "marketing,marketing,sales"
-    assert props["sla_template_version"] == "1"
+    assert props["sla_template_version"] == "2"
 
 
 def test_cli_generate_refuses_to_overwrite(tmp_path: Path) -> None:
@@ -273,4 +282,4 @@ def test_na_only_in_chart_only_cells(sample: Path) -> None:
         for j in range(pair.layout[name].ncols)
         if "NA()" in (pair.formulas.for_cell(name, i, j) or "")
     }
-    assert with_na == {"chart_actual", "chart_daily"}
+    assert with_na == {"chart_actual", "chart_daily", "chart_followup"}

@@ -146,12 +146,12 @@ def test_not_ours_and_newer_version(good: Path, tmp_path: Path) -> None:
     assert_refused(other, "not an SLA workbook made by sla-workbook (no sla_* properties)")
     with zipfile.ZipFile(good) as z:
         custom = z.read("docProps/custom.xml")
-    newer = re.sub(rb'(name="sla_template_version"><vt:lpwstr>)1<', rb"\g<1>99<", custom)
+    newer = re.sub(rb'(name="sla_template_version"><vt:lpwstr>)2<', rb"\g<1>99<", custom)
     assert newer != custom
     path = rezip(good, tmp_path / "newer.xlsx", {"docProps/custom.xml": newer})
     assert_refused(
         path,
-        "template version 99 is not supported (this sla-workbook reads 1); "
+        "template version 99 is not supported (this sla-workbook reads 1, 2); "
         "regenerate it or upgrade sla-workbook",
     )
 
@@ -258,7 +258,7 @@ def test_absurd_cell_content(good: Path, tmp_path: Path) -> None:
     targets["A8"] = "E" * 10_000_000  # a 10 MB segment name
     targets["B7"] = "25"  # a number stored as text
     ws["T5"] = -3  # a date before 1900
-    ws.merge_cells("B11:C11")  # merged over the price and share inputs
+    ws.merge_cells("B14:C14")  # merged over the price and share inputs
     path = tmp_path / "absurd.xlsx"
     wb.save(path)
     start = time.perf_counter()
@@ -267,7 +267,7 @@ def test_absurd_cell_content(good: Path, tmp_path: Path) -> None:
     found = {(f.code, f.cell) for f in report.findings}
     assert ("not-a-number", "B7") in found
     assert ("log-date-invalid", "T5") in found
-    assert ("merged-input", "B11:C11") in found
+    assert ("merged-input", "B14:C14") in found
     assert all(len(f.message) < 400 for f in report.findings)
 
 

@@ -100,3 +100,14 @@ def test_an_unreadable_workbook_is_exit_2(tmp_path: Path) -> None:
     bad.write_text("not a workbook")
     code, _, err = run("import", EXPORT, "--map", MAP, "--into", bad, "--out", tmp_path / "n.xlsx")
     assert code == 2 and err.startswith("error: ") and str(bad) in err
+
+
+def test_a_log_that_outgrows_its_rows_loses_nothing(tmp_path: Path) -> None:
+    """The new file's log is longer, so every formula over the log has a wider range: those
+    are our formulas regenerated, not the user's formulas lost (no --force needed)."""
+    small = make(tmp_path, "small.xlsx", plan=load_plan(ROOT / "samples" / "plan.yaml"), log_rows=8)
+    new = tmp_path / "new.xlsx"
+    code, _, err = run("import", EXPORT, "--map", MAP, "--into", small, "--out", new)
+    assert code == 0, err
+    assert read_workbook(new).yours.layout.c > 8
+    assert validate(new).valid

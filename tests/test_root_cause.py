@@ -29,7 +29,7 @@ DEPENDENTS = re.compile(r"; (\d+) cells? that depends? on (?:it|them) ")
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # The sample on rows=4: 'Your SLA'!D19 is the first sla_leads cell, so H20 is row 1
+    # The sample on rows=4: 'Your SLA'!D22 is the first sla_leads cell, so H23 is row 1
     # (North America, Events), month 5.
     tmp = tmp_path_factory.mktemp("root-cause")
     return make(tmp, "base.xlsx", plan=load_plan(ROOT / "samples" / "plan.yaml"), rows=4)
@@ -54,22 +54,22 @@ def test_overwritten_formula_is_one_finding_that_counts_its_dependents(
 ) -> None:
     (typed,) = uno_edit(
         base,
-        [(tmp_path / "h20.xlsx", XLSX_FILTER)],
+        [(tmp_path / "h23.xlsx", XLSX_FILTER)],
         [_typed("your_sla_leads", {(1, 4): 777}, width=12)],
     )
     report = validate(typed)
     assert [(f.code, f.where()) for f in report.findings] == [
-        ("formula-overwritten", "'Your SLA'!H20")
+        ("formula-overwritten", "'Your SLA'!H23")
     ], [f"{f.code} {f.where()} {f.message}" for f in report.findings]
     (finding,) = report.findings
     assert finding.actual == 777
-    # every formula cell LibreOffice changed because of H20 is counted under it, and named
+    # every formula cell LibreOffice changed because of H23 is counted under it, and named
     # (up to six) in the message
     changed = _changed(libreoffice_convert(base, tmp_path / "lo"), typed)
-    changed.discard(("Your SLA", "H20"))
+    changed.discard(("Your SLA", "H23"))
     match = DEPENDENTS.search(finding.message)
     assert match and int(match.group(1)) == len(changed) > 3, finding.message
-    assert "P20" in finding.message and "not reported separately" in finding.message
+    assert "P23" in finding.message and "not reported separately" in finding.message
     assert "recalculate" not in finding.message
 
 
@@ -86,13 +86,13 @@ def test_stale_values_keep_their_advice_and_count_what_follows_them(
     )
     report = validate(out)
     stale = {f.cell: f for f in report.findings if f.code == "stale-value"}
-    revenue = stale.get("D38")  # 'Your SLA'!D38: the first sla_revenue cell
+    revenue = stale.get("D41")  # 'Your SLA'!D41: the first sla_revenue cell
     assert revenue is not None, sorted(stale)
     assert "recalculate" in revenue.message
     match = DEPENDENTS.search(revenue.message)
     assert match and int(match.group(1)) >= 3, revenue.message
     # the January leads of North America follow the stale revenue: not stale themselves
-    assert "D19" not in stale and "P19" not in stale
+    assert "D22" not in stale and "P22" not in stale
     assert {f.code for f in report.findings} <= {"stale-value", "sla-short-of-target"}
 
 
@@ -109,7 +109,7 @@ def test_many_overwritten_formulas_are_counted_in_the_block_summary(
     codes = [f.code for f in report.findings]
     assert codes == ["formula-overwritten"] * 26, [f"{f.code} {f.where()}" for f in report.findings]
     summary = report.findings[-1]
-    assert summary.cell == "$D$19:$O$30" and "5 more formula cells" in summary.message
+    assert summary.cell == "$D$22:$O$33" and "5 more formula cells" in summary.message
     assert DEPENDENTS.search(summary.message), summary.message
     assert all(DEPENDENTS.search(f.message) for f in report.findings[:25])
 

@@ -18,17 +18,17 @@ from tests.workbooks import make
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# The sample on your sheets: 3 segments (rows 7-9 on 'Your targets', 11-13 on 'Your SLA'),
+# The sample on your sheets: 3 segments (rows 7-9 on 'Your targets', 14-16 on 'Your SLA'),
 # channels Inbound, Events (marketing) and Outbound (sales) in B5:D5, teams in B6:D6.
 CASES: dict[str, tuple[str, str, Any, str]] = {
     # name: (sheet, cell, typed value, expected code)
     "negative target": ("Your targets", "C7", -5, "negative-target"),
-    "price zero": ("Your SLA", "B12", 0, "price-not-positive"),
-    "price missing": ("Your SLA", "B12", None, "input-missing"),
-    "share 120%": ("Your SLA", "C11", 1.2, "out-of-range"),
-    "share typed 60": ("Your SLA", "C11", 60, "percent-as-whole-number"),
-    "close rate 0": ("Your SLA", "E11", 0, "out-of-range"),
-    "mix as text": ("Your SLA", "H11", "half", "not-a-number"),
+    "price zero": ("Your SLA", "B15", 0, "price-not-positive"),
+    "price missing": ("Your SLA", "B15", None, "input-missing"),
+    "share 120%": ("Your SLA", "C14", 1.2, "out-of-range"),
+    "share typed 60": ("Your SLA", "C14", 60, "percent-as-whole-number"),
+    "close rate 0": ("Your SLA", "E14", 0, "out-of-range"),
+    "mix as text": ("Your SLA", "H14", "half", "not-a-number"),
     "duplicate segment": ("Your targets", "A8", "north AMERICA", "duplicate-segment"),
     "wildcard segment": ("Your targets", "A8", "EMEA*", "name-wildcard"),
     "team unknown": ("Your SLA", "D6", "Finance", "team-invalid"),
@@ -38,9 +38,17 @@ CASES: dict[str, tuple[str, str, Any, str]] = {
     "log date text": ("Your SLA", "T5", "yesterday", "log-date-invalid"),
     "log unknown channel": ("Your SLA", "V5", "Fax", "log-unknown-channel"),
     "log fractional leads": ("Your SLA", "W5", 2.5, "log-leads-invalid"),
-    "track as-of other month": ("Your SLA", "B92", dt.datetime(2027, 5, 3), "track-asof-invalid"),
-    "formula overwritten": ("Your SLA", "E19", 12, "formula-overwritten"),
-    "formula edited": ("Your SLA", "E19", "=1+1", "formula-changed"),
+    "track as-of other month": ("Your SLA", "B147", dt.datetime(2027, 5, 3), "track-asof-invalid"),
+    "formula overwritten": ("Your SLA", "E22", 12, "formula-overwritten"),
+    "formula edited": ("Your SLA", "E22", "=1+1", "formula-changed"),
+    # sales' side (template version 2): channels in B..D, log worked X, attempts Y
+    "follow-up hours negative": ("Your SLA", "B7", -3, "followup-hours-invalid"),
+    "follow-up hours text": ("Your SLA", "C7", "a day", "followup-hours-invalid"),
+    "follow-up target 1.5": ("Your SLA", "B8", 1.5, "out-of-range"),
+    "attempts target 2.5": ("Your SLA", "B9", 2.5, "attempts-target-invalid"),
+    "log worked above leads": ("Your SLA", "X5", 999, "log-worked-exceeds-leads"),
+    "log worked negative": ("Your SLA", "X6", -1, "log-worked-invalid"),
+    "log attempts text": ("Your SLA", "Y5", "many", "log-attempts-invalid"),
 }
 
 
@@ -64,9 +72,9 @@ def edited(base: Path, tmp: Path, edits: list[tuple[str, str, Any]]) -> Path:
 def test_layout_of_the_fixture(base: Path) -> None:
     # the addresses in CASES rest on this layout; check the anchors so a layout change is obvious
     wb = openpyxl.load_workbook(base)
-    assert wb.defined_names["your_track_asof"].attr_text == "'Your SLA'!$B$92"
+    assert wb.defined_names["your_track_asof"].attr_text == "'Your SLA'!$B$147"
     assert wb.defined_names["your_log_date"].attr_text.startswith("'Your SLA'!$T$5")
-    assert wb.defined_names["your_sla_leads"].attr_text.startswith("'Your SLA'!$D$19")
+    assert wb.defined_names["your_sla_leads"].attr_text.startswith("'Your SLA'!$D$22")
 
 
 def test_untouched_openpyxl_copy_has_only_the_warning(base: Path, tmp_path: Path) -> None:
@@ -81,24 +89,31 @@ def test_rule(base: Path, tmp_path: Path, case: str) -> None:
     where = f"'{sheet}'!{cell}"
     hits = [f for f in report.findings if f.code == code]
     assert any(f.where() == where for f in hits), [(f.code, f.where()) for f in report.findings]
-    assert not report.valid
+    assert report.valid == all(f.severity == "warning" for f in report.findings)
 
 
 def test_unnamed_row_with_inputs_is_a_warning(base: Path, tmp_path: Path) -> None:
-    report = validate(edited(base, tmp_path, [("Your SLA", "B14", 5000)]))
+    report = validate(edited(base, tmp_path, [("Your SLA", "B17", 5000)]))
     found = [(f.code, f.severity, f.where()) for f in report.findings]
     assert ("unnamed-row-used", "warning", "'Your targets'!A10") in found
     assert report.valid
 
 
+def test_half_a_follow_up_agreement_points_at_the_missing_input(base: Path, tmp_path: Path) -> None:
+    report = validate(edited(base, tmp_path, [("Your SLA", "D8", 0.9)]))
+    found = [(f.code, f.severity, f.where()) for f in report.findings]
+    assert ("followup-incomplete", "warning", "'Your SLA'!D7") in found
+    assert report.valid
+
+
 def test_mix_not_100(base: Path, tmp_path: Path) -> None:
-    report = validate(edited(base, tmp_path, [("Your SLA", "H11", 0.6), ("Your SLA", "I11", 0.6)]))
+    report = validate(edited(base, tmp_path, [("Your SLA", "H14", 0.6), ("Your SLA", "I14", 0.6)]))
     hits = [f for f in report.findings if f.code == "mix-not-100"]
-    assert hits and hits[0].where() == "'Your SLA'!H11" and hits[0].actual == pytest.approx(1.2)
+    assert hits and hits[0].where() == "'Your SLA'!H14" and hits[0].actual == pytest.approx(1.2)
 
 
 def test_percent_hint_says_what_to_type(base: Path, tmp_path: Path) -> None:
-    report = validate(edited(base, tmp_path, [("Your SLA", "E11", 25)]))
+    report = validate(edited(base, tmp_path, [("Your SLA", "E14", 25)]))
     (hit,) = [f for f in report.findings if f.code == "percent-as-whole-number"]
     assert "type 25% or 0.25" in hit.message and hit.expected == 0.25
 

@@ -129,6 +129,9 @@ def check_inputs(pair: SheetPair) -> list[Finding]:
     _segment_rows(ck)
     _log(ck)
     _tracker(ck)
+    from .followup_checks import check_followup
+
+    check_followup(ck)
     return ck.findings
 
 
@@ -275,7 +278,7 @@ def _log(ck: _Checker) -> None:
     segs = {n.lower() for n in inp.names if n is not None}
     chans = {c.lower() for c in inp.channels if c}
     for entry, row in zip(inp.log, inp.log_rows or [], strict=False):
-        date, seg, ch, _leads = entry
+        date, seg, ch, *_ = entry
         raw_date = ck.value("log_date", row)
         if date is None:
             message = (

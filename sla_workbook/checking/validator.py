@@ -20,7 +20,7 @@ from typing import Any
 from ..reading.raw import Cell, ErrorValue
 from ..reading.reader import SHEET_CHOICES, SheetPair, Workbook, is_blank, read_workbook
 from ..workbook.formulas import formula_blocks
-from ..workbook.layout import PUBLIC_NAMES, cell_ref, public_block
+from ..workbook.layout import cell_ref, public_block, public_names
 from ..workbook.sheet_values import NA
 from ..workbook.strings import team_words
 from .findings import Finding, Report
@@ -90,7 +90,7 @@ def _structure(wb: Workbook, pair: SheetPair) -> list[Finding]:
                     f"the sheet {sheet!r} is missing; the workbook cannot be checked without it",
                 )
             )
-    for name in PUBLIC_NAMES:
+    for name in public_names(pair.layout):
         full = pair.prefix + name
         block = public_block(pair.layout, name)
         sheet = pair.sheet_of(block)

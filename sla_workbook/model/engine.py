@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..errors import PlanError
+from .followup import compute_followup
 from .plan import MONTHS, TEAMS, Plan, SlaResult
 from .rounding import excel_round, excel_roundup
 
@@ -184,6 +185,9 @@ def compute(plan: Plan) -> SlaResult:
 
     month, asof = _resolve_track(plan, counted, year)
     tracker = _tracker(counted, leads, x, month, asof)
+    fu = compute_followup(plan, counted, x.channels, x.teams, leads, actual, elapsed, month, asof)
+    for column, values in fu.tracker_columns.items():
+        tracker[column] = _nullable(values)
     ok = mix_ok(x.mix, x.teams)
     import pandas as pd
 
@@ -205,10 +209,27 @@ def compute(plan: Plan) -> SlaResult:
         track_asof=asof,
         segments=seg_frame,
         daily=_daily(counted, tracker, month, asof),
-        log_status=_log_status(plan, counted),
+        log_status=_log_status(plan, counted, fu.worked_counted, fu.attempts_counted),
         elapsed_through=through,
         year_to_date=_grid_frame(x, {"actual": actual_ytd, "sla": sla_ytd, "attainment": ytd}),
+        followup=_cube_frame(x, fu.cells),
+        sides=_sides_frame(fu.sides),
     )
+
+
+def _sides_frame(values: dict[str, Arr]) -> pd.DataFrame:
+    """2 teams x 12 months arrays as rows team-major, then month."""
+    import pandas as pd
+
+    frame = pd.DataFrame(
+        {
+            "team": pd.Categorical(np.repeat(list(TEAMS), 12), categories=list(TEAMS)),
+            "month": pd.array(np.tile(np.arange(1, 13), 2), dtype="Int8"),
+        }
+    )
+    for name, arr in values.items():
+        frame[name] = _nullable(arr)
+    return frame
 
 
 def _valid_year(year: object) -> bool:
@@ -244,8 +265,15 @@ def _counted_log(plan: Plan, x: _Inputs, year: int | None) -> pd.DataFrame:
             "s": np.asarray(s_idx, dtype=np.int64)[ok],
             "c": np.asarray(c_idx, dtype=np.int64)[ok],
             "leads": leads[ok],
+            "worked": _optional(log, "worked")[ok],
+            "attempts": _optional(log, "attempts")[ok],
         }
     )
+
+
+def _optional(frame: pd.DataFrame, column: str) -> Arr:
+    """A column that older plans and v1 workbooks do not have: blank when missing."""
+    return _num(frame[column]) if column in frame.columns else np.full(len(frame), np.nan)
 
 
 def _elapsed_through(plan: Plan, counted: pd.DataFrame, year: int | None) -> dt.date | None:
@@ -431,7 +459,9 @@ def _daily(
     )
 
 
-def _log_status(plan: Plan, counted: pd.DataFrame) -> pd.DataFrame:
+def _log_status(
+    plan: Plan, counted: pd.DataFrame, worked_ok: Mask, attempts_ok: Mask
+) -> pd.DataFrame:
     """Per log row (same order as plan.log): does it count, and where (0-based s, c; month)."""
     import pandas as pd
 
@@ -443,6 +473,8 @@ def _log_status(plan: Plan, counted: pd.DataFrame) -> pd.DataFrame:
             "channel_no": pd.array([None] * n, dtype="Int64"),
             "month": pd.array([None] * n, dtype="Int64"),
             "day": pd.array([None] * n, dtype="Int64"),
+            "worked_counted": np.zeros(n, dtype=bool),
+            "attempts_counted": np.zeros(n, dtype=bool),
         }
     )
     rows = counted["row"].to_numpy()
@@ -451,4 +483,6 @@ def _log_status(plan: Plan, counted: pd.DataFrame) -> pd.DataFrame:
     status.loc[rows, "channel_no"] = counted["c"].to_numpy()
     status.loc[rows, "month"] = counted["month"].to_numpy()
     status.loc[rows, "day"] = counted["day"].to_numpy()
+    status.loc[rows, "worked_counted"] = worked_ok
+    status.loc[rows, "attempts_counted"] = attempts_ok
     return status

@@ -20,9 +20,12 @@ MONTHS = tuple(range(1, 13))
 # Column contract of each frame; docs/api.md repeats it for users.
 SEGMENT_COLUMNS = ("segment", "avg_price", "marketing_share")
 CHANNEL_COLUMNS = ("channel", "team")
+# Sales' side of the agreement, per channel (optional; blank = not agreed).
+FOLLOWUP_COLUMNS = ("followup_hours", "followup_target", "attempts_target")
 TARGET_COLUMNS = ("segment", "month", "target")
 CHANNEL_INPUT_COLUMNS = ("segment", "channel", "close_rate", "mix")
 LOG_COLUMNS = ("date", "segment", "channel", "leads")
+LOG_FOLLOWUP_COLUMNS = ("worked", "attempts")  # optional; blank = not recorded
 
 
 def _empty_log() -> pd.DataFrame:
@@ -34,6 +37,8 @@ def _empty_log() -> pd.DataFrame:
             "segment": pd.Series([], dtype="string"),
             "channel": pd.Series([], dtype="string"),
             "leads": pd.Series([], dtype="Float64"),
+            "worked": pd.Series([], dtype="Float64"),
+            "attempts": pd.Series([], dtype="Float64"),
         }
     )
 
@@ -45,10 +50,12 @@ class Plan:
     Frames (one row per item, missing inputs as <NA>):
 
     - ``segments``: segment, avg_price, marketing_share; row order is the plan's order.
-    - ``channels``: channel, team ("marketing" or "sales"); column order of the SLA.
+    - ``channels``: channel, team ("marketing" or "sales"); column order of the SLA;
+      optionally followup_hours, followup_target, attempts_target (sales' side).
     - ``targets``: segment, month (1..12), target.
     - ``channel_inputs``: segment, channel, close_rate, mix.
-    - ``log``: date, segment, channel, leads (the lead log, may be empty).
+    - ``log``: date, segment, channel, leads (the lead log, may be empty); optionally
+      worked and attempts (sales' follow-up of the row's leads).
 
     The engine tolerates missing or out-of-range values (a hand-filled workbook has
     them) and leaves the outputs that depend on them blank; plan files are checked
@@ -88,7 +95,14 @@ class SlaResult:
     - ``track_month`` / ``track_asof``: the tracked month and the resolved as-of date.
     - ``segments``: segment, sales_share, mix_ok_marketing, mix_ok_sales (the checks).
     - ``daily``: day (1..31), plan and actual cumulative leads of the tracked month.
-    - ``log_status``: per log row: counted, segment_no, channel_no, month, day.
+    - ``log_status``: per log row: counted, segment_no, channel_no, month, day,
+      worked_counted, attempts_counted.
+    - ``followup``: segment, channel, team, month, followup_rate, attempts_per_lead,
+      leads_met, followup_met (the sales side, same rows as ``sla``).
+    - ``sides``: team, month, actual, sla, leads_met, followup_rate, followup_target,
+      attempts_per_lead, attempts_target, followup_met: both sides per team and month.
+    - ``tracker`` also holds followup_rate, followup_target, attempts_per_lead,
+      attempts_target (month to date) per channel and team.
     """
 
     plan: Plan
@@ -103,6 +117,8 @@ class SlaResult:
     log_status: pd.DataFrame
     elapsed_through: dt.date | None
     year_to_date: pd.DataFrame
+    followup: pd.DataFrame
+    sides: pd.DataFrame
 
     def leads_wide(self) -> pd.DataFrame:
         """Leads as segment x channel rows, columns 1..12 and ``year`` (blanks sum as 0)."""

@@ -24,6 +24,7 @@ from .text_file import load_yaml, read_text
 
 DEFAULT_CHANNELS = ({"name": "Marketing", "team": "marketing"}, {"name": "Sales", "team": "sales"})
 _TOP = {"year", "segment_label", "currency", "channels", "segments", "log", "track"}
+_FOLLOWUP = ("followup_hours", "followup_target", "attempts_target")
 _SEGMENT = {"name", "avg_price", "marketing_share", "targets", "close_rate", "channel_mix"}
 
 
@@ -159,6 +160,7 @@ def parse_plan(data: Any, source: str = "plan", base_dir: Path | None = None) ->
         ck.fail("currency", f"{_show(currency)} is not a 3-letter currency code such as USD")
 
     channels = _channels(ck, data.get("channels", list(DEFAULT_CHANNELS)))
+    followup = _followup(ck, data.get("channels", list(DEFAULT_CHANNELS)), channels)
     segments = _segments(ck, data.get("segments"), channels)
     log_raw = data.get("log", [])
     log_paths: list[str] | None = None
@@ -186,6 +188,10 @@ def parse_plan(data: Any, source: str = "plan", base_dir: Path | None = None) ->
             {
                 "channel": pd.array(ch_names, dtype="string"),
                 "team": pd.Categorical(list(channels.values()), categories=list(TEAMS)),
+                **{
+                    key: pd.array([followup[c][j] for c in ch_names], dtype="Float64")
+                    for j, key in enumerate(_FOLLOWUP)
+                },
             }
         ),
         targets=pd.DataFrame(
@@ -215,6 +221,8 @@ def parse_plan(data: Any, source: str = "plan", base_dir: Path | None = None) ->
                 "segment": pd.array([r[1] for r in log], dtype="string"),
                 "channel": pd.array([r[2] for r in log], dtype="string"),
                 "leads": pd.array([r[3] for r in log], dtype="Float64"),
+                "worked": pd.array([r[4] for r in log], dtype="Float64"),
+                "attempts": pd.array([r[5] for r in log], dtype="Float64"),
             }
         ),
         track_month=track_month,
@@ -236,7 +244,7 @@ def _channels(ck: _Checker, raw: Any) -> dict[str, str]:
         if not isinstance(item, Mapping):
             ck.fail(path, "must be a mapping with name and team")
             continue
-        ck.unknown_keys(path, item, {"name", "team"})
+        ck.unknown_keys(path, item, {"name", "team", *_FOLLOWUP})
         name = ck.name(f"{path}.name", item.get("name"))
         team = item.get("team")
         if not isinstance(team, str) or team.strip().lower() not in TEAMS:
@@ -256,6 +264,42 @@ def _channels(ck: _Checker, raw: Any) -> dict[str, str]:
     for team in TEAMS:
         if out and len(out) == len(raw) and team not in out.values():
             ck.fail("channels", f"no {team} channel: every team needs at least one")
+    return out
+
+
+def _followup(
+    ck: _Checker, raw: Any, channels: dict[str, str]
+) -> dict[str, tuple[float | None, ...]]:
+    """Sales' side per channel: follow-up hours (> 0), target share (0..1), attempts
+    (whole, >= 1); each optional (absent = not agreed for the channel)."""
+    out: dict[str, tuple[float | None, ...]] = {c: (None, None, None) for c in channels}
+    if not isinstance(raw, list):
+        return out
+    lookup = {c.lower(): c for c in channels}
+    for i, item in enumerate(raw):
+        name = item.get("name") if isinstance(item, Mapping) else None
+        channel = lookup.get(name.strip().lower()) if isinstance(name, str) else None
+        if channel is None:
+            continue
+        assert isinstance(item, Mapping)
+        path = f"channels[{i}]"
+        values: list[float | None] = []
+        for key, low, high, low_open in (
+            ("followup_hours", 0, math.inf, True),
+            ("followup_target", 0, 1, False),
+            ("attempts_target", 1, math.inf, False),
+        ):
+            raw_value = item.get(key)
+            value = None
+            if raw_value is not None:
+                value = ck.number(
+                    f"{path}.{key}", raw_value, low, high, low_open=low_open, hint_percent=True
+                )
+            if key == "attempts_target" and value is not None and not value.is_integer():
+                ck.fail(f"{path}.{key}", f"{_show(value)} is not a whole number")
+                value = None
+            values.append(value)
+        out[channel] = tuple(values)
     return out
 
 
@@ -356,8 +400,8 @@ def _log(
     segments: list[dict[str, Any]],
     channels: dict[str, str],
     paths: list[str] | None = None,
-) -> list[tuple[dt.date, str, str, float]]:
-    out: list[tuple[dt.date, str, str, float]] = []
+) -> list[tuple[dt.date, str, str, float, float | None, float | None]]:
+    out: list[tuple[dt.date, str, str, float, float | None, float | None]] = []
     if not isinstance(raw, list):
         ck.fail("log", "must be a list of {date, segment, channel, leads}")
         return out
@@ -369,7 +413,7 @@ def _log(
         if not isinstance(item, Mapping):
             ck.fail(path, "must be a mapping with date, segment, channel, leads")
             continue
-        ck.unknown_keys(path, item, {"date", "segment", "channel", "leads"})
+        ck.unknown_keys(path, item, {*LOG_COLUMNS, *LOG_OPTIONAL})
         date = ck.date(f"{path}{sep}date", item.get("date"))
         if date is not None and year is not None and date.year != year:
             ck.fail(f"{path}{sep}date", f"{date.isoformat()} is not in the plan year {year}")
@@ -383,12 +427,30 @@ def _log(
         if leads is not None and not leads.is_integer():
             ck.fail(f"{path}{sep}leads", f"{_show(leads)} is not a whole number")
             leads = None
+        worked, tries = (_whole(ck, f"{path}{sep}{key}", item.get(key)) for key in LOG_OPTIONAL)
+        if worked is not None and leads is not None and worked > leads:
+            ck.fail(
+                f"{path}{sep}worked", f"{_show(worked)} is more than the row's {_show(leads)} leads"
+            )
+            worked = None
         if date is not None and leads is not None and isinstance(seg, str) and isinstance(ch, str):
-            out.append((date, seg.strip(), ch.strip(), leads))
+            out.append((date, seg.strip(), ch.strip(), leads, worked, tries))
     return out
 
 
 LOG_COLUMNS = ("date", "segment", "channel", "leads")
+LOG_OPTIONAL = ("worked", "attempts")
+
+
+def _whole(ck: _Checker, path: str, value: object) -> float | None:
+    """An optional whole number >= 0 (blank: not recorded)."""
+    if value is None or value == "":
+        return None
+    number = ck.number(path, value, 0, math.inf)
+    if number is not None and not number.is_integer():
+        ck.fail(path, f"{_show(number)} is not a whole number")
+        return None
+    return number
 
 
 def _read_log_csv(ck: _Checker, path: Path) -> tuple[list[dict[str, Any]], list[str]]:
@@ -407,12 +469,15 @@ def _read_log_csv(ck: _Checker, path: Path) -> tuple[list[dict[str, Any]], list[
         ck.fail("log", f"{path} is not a UTF-8 CSV file ({exc})")
         return [], []
     names = [h.strip().lower() for h in header]
-    if sorted(names) != sorted(LOG_COLUMNS):
+    optional = [n for n in names if n in LOG_OPTIONAL]
+    if sorted(n for n in names if n not in optional) != sorted(LOG_COLUMNS) or len(
+        set(optional)
+    ) != len(optional):
         found = ",".join(header) or "nothing"
         ck.fail(
             "log",
             f"{path.name}: the header must name the columns {','.join(LOG_COLUMNS)} "
-            f"(found {found})",
+            f"and optionally {','.join(LOG_OPTIONAL)} (found {found})",
         )
         return [], []
     out: list[dict[str, Any]] = []
@@ -421,11 +486,12 @@ def _read_log_csv(ck: _Checker, path: Path) -> tuple[list[dict[str, Any]], list[
         if not any(cell.strip() for cell in row):
             continue  # blank lines, as spreadsheets export them
         item: dict[str, Any] = dict(zip(names, (c.strip() for c in row), strict=False))
-        leads = item.get("leads")
-        if isinstance(leads, str):
-            # Text that is not a number stays text and is reported with the row's place.
-            with contextlib.suppress(ValueError):
-                item["leads"] = float(leads) if leads else None
+        for key in ("leads", *LOG_OPTIONAL):
+            value = item.get(key)
+            if isinstance(value, str):
+                # Text that is not a number stays text and is reported with the row's place.
+                with contextlib.suppress(ValueError):
+                    item[key] = float(value) if value else None
         out.append(item)
         paths.append(f"{path.name}:{line}")
     return out, paths

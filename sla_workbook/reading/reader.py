@@ -22,7 +22,7 @@ from ..workbook.dates import serial_to_datetime
 from ..workbook.formulas import Formulas
 from ..workbook.generator import TEMPLATE_VERSION
 from ..workbook.layout import PUBLIC_NAMES, Block, Layout, build_layout, public_block
-from ..workbook.sheet_values import SheetInputs, plan_from_inputs
+from ..workbook.sheet_values import LogRow, SheetInputs, plan_from_inputs
 from ..workbook.strings import LANGUAGES, strings, team_words
 from .raw import Cell, ErrorValue, RawWorkbook
 from .xlsx_source import parse_ref
@@ -31,8 +31,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 PREFIXES = ("ex_", "your_")
+FOLLOWUP_BLOCKS = ("followup_hours", "followup_target", "attempts_target")
 SHEET_CHOICES = {"yours": ("your_",), "examples": ("ex_",), "all": ("ex_", "your_")}
-SUPPORTED_VERSIONS = (TEMPLATE_VERSION,)
+SUPPORTED_VERSIONS = ("1", TEMPLATE_VERSION)
 
 
 def _is_number(v: Any) -> bool:
@@ -116,7 +117,7 @@ def read_workbook(path: str | Path) -> Workbook:
     lang = raw.properties.get("sla_language", "en")
     if lang not in LANGUAGES:
         raise InputError(f"{p}: unknown workbook language {lang!r}")
-    pairs = {prefix: _pair(raw, prefix, lang) for prefix in PREFIXES}
+    pairs = {prefix: _pair(raw, prefix, lang, int(version or 1)) for prefix in PREFIXES}
     return Workbook(
         p, raw.kind, lang, version or TEMPLATE_VERSION, raw, pairs["ex_"], pairs["your_"]
     )
@@ -197,10 +198,10 @@ def _size(ref: str) -> tuple[int, int]:
     return r2 - r1 + 1, c2 - c1 + 1
 
 
-def _pair(raw: RawWorkbook, prefix: str, lang: str) -> SheetPair:
+def _pair(raw: RawWorkbook, prefix: str, lang: str, version: int) -> SheetPair:
     n, k, c = _shape(raw, prefix)
     try:
-        layout = build_layout(n, k, c)
+        layout = build_layout(n, k, c, version)
     except ValueError as exc:
         raise InputError(f"{raw.path}: {prefix} sheets: {exc}") from None
     default_names = (
@@ -287,13 +288,30 @@ def _inputs(pair: _Cells, words: dict[str, str]) -> SheetInputs:
         by_word.get(str(v).lower(), "") if isinstance(v, str) else ""
         for v in pair.stored("channel_team")[0]
     ]
-    log, log_rows = [], []
-    cols = [pair.stored(b) for b in ("log_date", "log_segment", "log_channel", "log_leads")]
+    log: list[LogRow] = []
+    log_rows: list[int] = []
+    log_blocks = ["log_date", "log_segment", "log_channel", "log_leads"]
+    v2 = "log_worked" in lay.blocks
+    if v2:
+        log_blocks += ["log_worked", "log_attempts"]
+    cols = [pair.stored(b) for b in log_blocks]
+    blank_extra: list[list[Any]] = [[None]] * lay.c
+    if not v2:
+        cols += [blank_extra, blank_extra]
     for i in range(lay.c):
-        d, s, ch, leads = (col[i][0] for col in cols)
-        if all(is_blank(v) for v in (d, s, ch, leads)):
+        d, s, ch, leads, worked, tries = (col[i][0] for col in cols)
+        if all(is_blank(v) for v in (d, s, ch, leads, worked, tries)):
             continue
-        log.append((_date(d), _text(s) or "", _text(ch) or "", number(leads)))
+        log.append(
+            (
+                _date(d),
+                _text(s) or "",
+                _text(ch) or "",
+                number(leads),
+                number(worked),
+                number(tries),
+            )
+        )
         log_rows.append(i)
     month_cell = pair.cell("track_month").value
     month = int(month_cell) if _is_number(month_cell) and float(month_cell).is_integer() else None
@@ -313,6 +331,9 @@ def _inputs(pair: _Cells, words: dict[str, str]) -> SheetInputs:
         track_month=month,
         track_asof=_date(pair.cell("track_asof").value),
         log_rows=log_rows,
+        followup=np.array([grid(b).reshape(k) for b in FOLLOWUP_BLOCKS])
+        if "followup_hours" in lay.blocks
+        else None,
     )
 
 
@@ -374,6 +395,16 @@ def _stored_frames(pair: SheetPair) -> dict[str, pd.DataFrame]:
             "projected": fl([_stored_number(v) for v in pair.stored("track_projected")[0]]),
         }
     )
+    extra: dict[str, pd.DataFrame] = {}
+    if lay.version >= 2:  # sales' side: absent from version-1 files
+        extra["followup"] = keys.assign(
+            followup_rate=fl(cube("followup_rate")), attempts_per_lead=fl(cube("attempts_per_lead"))
+        )
+        for column, block in (
+            ("followup_rate", "track_followup"),
+            ("attempts_per_lead", "track_attempts"),
+        ):
+            tracker[column] = fl([_stored_number(v) for v in pair.stored(block)[0]])
     total = public_block(lay, "sla_total")
     sla_total = pd.DataFrame(
         {
@@ -393,6 +424,7 @@ def _stored_frames(pair: SheetPair) -> dict[str, pd.DataFrame]:
         "actuals": actuals,
         "year_to_date": year_to_date,
         "tracker": tracker,
+        **extra,
     }
 
 

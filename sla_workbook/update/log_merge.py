@@ -16,9 +16,10 @@ from ..workbook.dates import serial, serial_to_datetime
 if TYPE_CHECKING:
     import pandas as pd
 
-# One log cell as a workbook holds it: (value, formula); a row is four of them.
+# One log cell as a workbook holds it: (value, formula); a row is four of them (date,
+# segment, channel, leads), six in template version 2 (worked, attempts).
 TypedCell = tuple[Any, str | None]
-TypedRow = tuple[TypedCell, TypedCell, TypedCell, TypedCell]
+TypedRow = tuple[TypedCell, ...]
 
 
 def _day(value: Any) -> dt.date | None:
@@ -37,8 +38,19 @@ def _name(value: Any) -> str:
     return "" if value is None else str(value).lower()
 
 
-def merge_log(typed: list[TypedRow], imported: pd.DataFrame) -> tuple[list[TypedRow], int]:
-    """The merged log, and how many typed rows the import replaced."""
+def _optional(frame: pd.DataFrame, column: str) -> list[float | None]:
+    import pandas as pd
+
+    if column not in frame.columns:
+        return [None] * len(frame)
+    return [None if pd.isna(v) else float(v) for v in frame[column].tolist()]
+
+
+def merge_log(
+    typed: list[TypedRow], imported: pd.DataFrame, width: int = 4
+) -> tuple[list[TypedRow], int]:
+    """The merged log (rows of ``width`` cells), and how many typed rows the import
+    replaced. Imported worked / attempts fill the version-2 columns (blank: not recorded)."""
     keys = {
         (d, str(s).lower(), str(c).lower())
         for d, s, c in zip(
@@ -49,7 +61,7 @@ def merge_log(typed: list[TypedRow], imported: pd.DataFrame) -> tuple[list[Typed
     undated: list[TypedRow] = []
     replaced = 0
     for order, row in enumerate(typed):
-        (date, _), (seg, _), (chan, _), _ = row
+        (date, _), (seg, _), (chan, _) = row[:3]
         day = _day(date)
         if day is None:
             undated.append(row)
@@ -59,6 +71,7 @@ def merge_log(typed: list[TypedRow], imported: pd.DataFrame) -> tuple[list[Typed
             replaced += 1
             continue
         kept.append(((day, key[1], key[2], 0, order), row))
+    extra = [_optional(imported, name) for name in ("worked", "attempts")]
     for order, (d, s, c, n) in enumerate(
         zip(
             imported["date"].dt.date,
@@ -69,6 +82,8 @@ def merge_log(typed: list[TypedRow], imported: pd.DataFrame) -> tuple[list[Typed
         )
     ):
         new: TypedRow = ((float(serial(d)), None), (str(s), None), (str(c), None), (float(n), None))
+        if width > 4:
+            new += tuple((None if x is None else float(x), None) for x in (e[order] for e in extra))
         kept.append(((d, str(s).lower(), str(c).lower(), 1, order), new))
     kept.sort(key=lambda item: item[0])
     return [row for _, row in kept] + undated, replaced

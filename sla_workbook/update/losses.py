@@ -15,13 +15,16 @@ import re
 import zipfile
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..checking.validator import normalize_formula
 from ..reading.raw import Cell, RawWorkbook
 from ..reading.sniff import read_part
 from ..reading.xlsx_source import parse_ref, read_xlsx
 from ..workbook.layout import S_CHANNEL_ROW, cell_ref
+
+if TYPE_CHECKING:
+    from ..reading.reader import Workbook
 
 SHOWN = 20  # losses listed one by one; the rest are counted
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -34,15 +37,41 @@ DRAW = "{urn:oasis:names:tc:opendocument:xmlns:drawing:1.0}"
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
 
 
-def find_losses(src: Path, original: RawWorkbook, new_path: Path) -> list[str]:
-    """One line per thing of the original that ``new_path`` does not have."""
+def template_cells(wb: Workbook) -> frozenset[tuple[str, int, int]]:
+    """The cells of ``wb`` that hold our own template formula. The new file regenerates
+    them for its own shape (a longer log widens every range over it), so a different
+    text there is not the user's formula being lost."""
+    from ..workbook.formulas import formula_blocks
+
+    out: set[tuple[str, int, int]] = set()
+    for pair in (wb.examples, wb.yours):
+        for name in formula_blocks(pair.layout):
+            b = pair.layout[name]
+            sheet = pair.sheet_of(b)
+            for i in range(b.nrows):
+                for j in range(b.ncols):
+                    ours = pair.formulas.for_cell(name, i, j)
+                    got = pair.cell(name, i, j).formula
+                    if ours and got and normalize_formula(ours) == normalize_formula(got):
+                        out.add((sheet, b.row + i, b.col + j))
+    return frozenset(out)
+
+
+def find_losses(
+    src: Path,
+    original: RawWorkbook,
+    new_path: Path,
+    ours: frozenset[tuple[str, int, int]] = frozenset(),
+) -> list[str]:
+    """One line per thing of the original that ``new_path`` does not have; ``ours``:
+    cells holding our template formulas (template_cells), regenerated, never lost."""
     new = read_xlsx(new_path)
     out: list[str] = []
     for sheet in original.sheets:
         if sheet not in new.sheets:
             filled = sum(1 for c in original.cells.get(sheet, {}).values() if not _empty(c))
             out.append(f"sheet {sheet!r} ({filled} filled cells) is not carried over")
-    out += _cells(original, new)
+    out += _cells(original, new, ours)
     out += _extras(src, new_path, original.kind)
     for name in sorted(set(original.names) - set(new.names)):
         if name.lower().startswith("_xlnm."):
@@ -75,10 +104,13 @@ def _log_columns(raw: RawWorkbook) -> set[int]:
     if ref is None:
         return set()
     first = parse_ref(ref[1].split(":")[0])
-    return set(range(first[1], first[1] + 4))
+    width = 6 if "your_log_worked" in raw.names else 4  # version 2: worked, attempts
+    return set(range(first[1], first[1] + width))
 
 
-def _cells(original: RawWorkbook, new: RawWorkbook) -> list[str]:
+def _cells(
+    original: RawWorkbook, new: RawWorkbook, ours: frozenset[tuple[str, int, int]]
+) -> list[str]:
     out = []
     sla = original.names.get("your_log_date", ("", ""))[0]
     log_cols = _log_columns(original)
@@ -87,6 +119,8 @@ def _cells(original: RawWorkbook, new: RawWorkbook) -> list[str]:
             continue
         for (r, c), cell in sorted(original.cells.get(sheet, {}).items()):
             if _empty(cell) or (sheet == sla and c in log_cols and r >= S_CHANNEL_ROW):
+                continue
+            if cell.formula is not None and (sheet, r, c) in ours:
                 continue
             now = new.cell(sheet, r, c)
             where = f"'{sheet}'!{cell_ref(r, c)}"

@@ -98,12 +98,12 @@ def write_calibrated_workbook(
             "your_": _filled(wb, "your_", typed_log(wb), typed),
         }
         write_filled(tmp, wb.language, fills)
-        from .losses import find_losses
+        from .losses import find_losses, template_cells
 
         # the replaced cells are compared as if empty: a new value there is no loss
         mine = {k: v for k, v in wb.raw.cells.get(sheet, {}).items() if k not in _rc(cells)}
         original = replace(wb.raw, cells={**wb.raw.cells, sheet: mine})
-        result.losses = find_losses(src, original, tmp)
+        result.losses = find_losses(src, original, tmp, template_cells(wb))
         if result.losses and not accept_loss:
             raise LossError(src, result.losses)
 

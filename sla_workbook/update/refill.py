@@ -18,13 +18,19 @@ from ..errors import SlaWorkbookError
 from ..reading.raw import RawWorkbook
 from ..reading.reader import Workbook, inputs_from_cells, read_workbook
 from ..workbook.generator import Filled, write_filled
-from ..workbook.layout import build_layout
+from ..workbook.layout import Layout, build_layout
 from .log_merge import TypedRow, merge_log
 
 if TYPE_CHECKING:
     import pandas as pd
 
 LOG_BLOCKS = ("log_date", "log_segment", "log_channel", "log_leads")
+FOLLOWUP_LOG_BLOCKS = ("log_worked", "log_attempts")  # template version 2
+
+
+def log_blocks(layout: Layout) -> tuple[str, ...]:
+    """The log's input columns in this layout's version."""
+    return LOG_BLOCKS + (FOLLOWUP_LOG_BLOCKS if "log_worked" in layout.blocks else ())
 
 
 class LossError(SlaWorkbookError):
@@ -55,11 +61,10 @@ def typed_log(wb: Workbook, prefix: str = "your_") -> list[TypedRow]:
     pair = wb.pair(prefix)
     rows: list[TypedRow] = []
     for i in range(pair.layout.c):
-        cells = [pair.cell(name, i) for name in LOG_BLOCKS]
+        cells = [pair.cell(name, i) for name in log_blocks(pair.layout)]
         if all((c.value in (None, "")) and c.formula is None for c in cells):
             continue
-        a, b, c, d = ((cell.value, cell.formula) for cell in cells)
-        rows.append((a, b, c, d))
+        rows.append(tuple((cell.value, cell.formula) for cell in cells))
     return rows
 
 
@@ -75,7 +80,8 @@ def refill_log(
     """Write ``out``: ``src`` with its lead log merged with ``imported`` (log_merge.py).
     ``workbook`` is ``src`` already read, when the caller has it."""
     wb = workbook if workbook is not None else read_workbook(src)
-    log, replaced = merge_log(typed_log(wb), imported)
+    width = len(log_blocks(wb.yours.layout))
+    log, replaced = merge_log(typed_log(wb), imported, width)
     result = Refill(out, len(log), replaced)
 
     def write(tmp: Path) -> None:
@@ -84,9 +90,9 @@ def refill_log(
             "your_": _filled(wb, "your_", log),
         }
         write_filled(tmp, wb.language, fills)
-        from .losses import find_losses
+        from .losses import find_losses, template_cells
 
-        result.losses = find_losses(src, wb.raw, tmp)
+        result.losses = find_losses(src, wb.raw, tmp, template_cells(wb))
         if result.losses and not accept_loss:
             raise LossError(src, result.losses)
 
@@ -103,11 +109,12 @@ def _filled(
     """The new file's cells of one sheet pair; ``replaced``: input cells (role, row, col)
     that take new values instead of the typed ones (calibrate --into)."""
     pair = wb.pair(prefix)
-    lay = build_layout(pair.layout.n, pair.layout.k, max(pair.layout.c, len(log), 1))
+    version = pair.layout.version  # rewritten in its own template version
+    lay = build_layout(pair.layout.n, pair.layout.k, max(pair.layout.c, len(log), 1), version)
     sheets = (pair.targets_sheet, pair.sla_sheet)
     typed: dict[tuple[str, int, int], tuple[Any, str | None]] = {}
     for name, b in lay.blocks.items():
-        if b.kind != "input" or name in LOG_BLOCKS:
+        if b.kind != "input" or name in LOG_BLOCKS + FOLLOWUP_LOG_BLOCKS:
             continue
         sheet = sheets[0 if b.role == "targets" else 1]
         for i in range(b.nrows):
@@ -117,7 +124,7 @@ def _filled(
                     typed[(b.role, b.row + i, b.col + j)] = (got.value, got.formula)
     typed.update(replaced or {})
     for i, row in enumerate(log):
-        for name, typed_cell in zip(LOG_BLOCKS, row, strict=True):
+        for name, typed_cell in zip(log_blocks(lay), row, strict=True):
             b = lay[name]
             typed[("sla", b.row + i, b.col)] = typed_cell
     # The inputs as reading the new file will see them: the same reader code over a
@@ -139,4 +146,5 @@ def _filled(
         log_rows=lay.c,
         sheet_names=sheets,
         widths=column_widths(wb.raw.path, sheets),
+        version=version,
     )

@@ -80,6 +80,31 @@ def rules(layout: Layout, team_words: list[str], targets_sheet: str) -> dict[str
             "value": 0,
             "error_message": "A whole number of leads, 0 or more.",
         },
+        "followup_hours": {
+            "validate": "decimal",
+            "criteria": ">",
+            "value": 0,
+            "error_message": "Hours above 0, e.g. 24.",
+        },
+        "followup_target": dict(_SHARE, error_message="A share from 0% to 100%."),
+        "attempts_target": {
+            "validate": "integer",
+            "criteria": ">=",
+            "value": 1,
+            "error_message": "A whole number of attempts, 1 or more.",
+        },
+        "log_worked": {
+            "validate": "integer",
+            "criteria": ">=",
+            "value": 0,
+            "error_message": "A whole number of leads worked in time, 0 to the row's leads.",
+        },
+        "log_attempts": {
+            "validate": "integer",
+            "criteria": ">=",
+            "value": 0,
+            "error_message": "A whole number of contact attempts, 0 or more.",
+        },
         "track_month": {
             "validate": "integer",
             "criteria": "between",

@@ -41,8 +41,9 @@ ALLOWED_FUNCTIONS = frozenset(
         "INDEX",
         "MATCH",
         "ISNUMBER",
-        # Only in chart-only helper cells (chart_actual, chart_daily): a line stops at
-        # #N/A, where it would fall to 0 at "". Proven in LibreOffice, Gnumeric, formulas.
+        # Only in chart-only helper cells (chart_actual, chart_daily, chart_followup): a
+        # line stops at #N/A, where it would fall to 0 at "". Proven in LibreOffice,
+        # Gnumeric, formulas.
         "NA",
     }
 )
@@ -391,6 +392,10 @@ class Formulas:
         for row_key, name in TRACK_BLOCKS.items():
             d[name] = partial(_track, self, row_key, 0)
             d[f"{name}_team"] = partial(_track, self, row_key, k)
+        if self.layout.version >= 2:
+            from .followup_formulas import FollowupFormulas
+
+            d.update(FollowupFormulas(self).makers())
         return d
 
 

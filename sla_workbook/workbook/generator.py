@@ -23,7 +23,7 @@ from .templates_dir import template_path
 if TYPE_CHECKING:
     from .sheet_values import SheetInputs
 
-TEMPLATE_VERSION = "1"
+TEMPLATE_VERSION = "2"  # 2: sales' side of the SLA; 1 is still read and rewritten
 # Fixed document timestamps: the same arguments give byte-identical files.
 FIXED_TIME = dt.datetime(2026, 1, 1, 0, 0, 0)
 
@@ -167,6 +167,7 @@ class Filled:
     log_rows: int
     sheet_names: tuple[str, str]  # the pair's two sheets, as the user named them
     widths: dict[tuple[str, int], float]  # (role, column) -> width, carried over
+    version: int = 2  # the template version it is rewritten in: the file's own
 
 
 def write_filled(path: Path, lang: str, filled: dict[str, Filled]) -> None:
@@ -209,7 +210,8 @@ def _write(path: Path, opts: GenerateOptions, fills: dict[str, Filled] | None = 
         }
     )
     wb.set_custom_property("sla_workbook_version", __version__)
-    wb.set_custom_property("sla_template_version", TEMPLATE_VERSION)
+    version = str(filled.version) if filled is not None else TEMPLATE_VERSION
+    wb.set_custom_property("sla_template_version", version)
     wb.set_custom_property("sla_language", opts.lang)
     names = [*fills["ex_"].sheet_names, *filled.sheet_names] if filled else lang["sheets"]
     your_log_rows = filled.log_rows if filled is not None else max(opts.log_rows, len(yours.log))

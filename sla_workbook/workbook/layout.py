@@ -89,6 +89,7 @@ class Layout:
     blocks: dict[str, Block]
     # Fixed cells that are not public blocks (labels, helper rows), by purpose.
     marks: dict[str, tuple[int, int]]
+    version: int = 2  # the template version (1: marketing's side only)
 
     def __getitem__(self, name: str) -> Block:
         return self.blocks[name]
@@ -105,13 +106,54 @@ T_FIRST = 6
 # Rows and columns of the SLA sheet
 S_CHANNEL_ROW = 4
 S_TEAM_ROW = 5
-S_ASSUME_HEADER = 8  # group headers; detail headers on the next row
-S_ASSUME_FIRST = 10
-TRACK_ROWS = ("sla", "mtd", "plan_to_date", "pace", "projected")
+S_FOLLOWUP_ROW = 6  # version 2: follow-up hours, target, attempts target (rows 6-8)
+TRACK_ROWS_V1 = ("sla", "mtd", "plan_to_date", "pace", "projected")
+TRACK_ROWS = (*TRACK_ROWS_V1, "followup", "followup_target", "attempts", "attempts_target")
+TRACK_NAMES = {
+    "sla": "track_sla",
+    "mtd": "track_mtd",
+    "plan_to_date": "track_plan_mtd",
+    "pace": "track_pace",
+    "projected": "track_projected",
+    "followup": "track_followup",
+    "followup_target": "track_followup_target",
+    "attempts": "track_attempts",
+    "attempts_target": "track_attempts_target",
+}
+# Both sides of the SLA, per team and month (version 2): one row each, per team.
+SIDES_ROWS = (
+    "actual",
+    "sla",
+    "leads_met",
+    "followup_rate",
+    "followup_target",
+    "attempts_per_lead",
+    "attempts_target",
+    "followup_met",
+)
+# Hidden sums behind the ratios: worked, leads, needed worked; attempts, leads, needed.
+SUM_ROWS = ("fu_num", "fu_den", "fu_need", "at_num", "at_den", "at_need")
+TEMPLATE_VERSIONS = (1, 2)
 
 
-def build_layout(n: int, k: int, c: int) -> Layout:
-    """The layout for a shape; raise ValueError outside the supported sizes."""
+def track_rows(version: int) -> tuple[str, ...]:
+    return TRACK_ROWS if version >= 2 else TRACK_ROWS_V1
+
+
+def assume_rows(version: int) -> tuple[int, int]:
+    """(group header row, first segment row) of the assumptions table."""
+    return (11, 13) if version >= 2 else (8, 10)
+
+
+def build_layout(n: int, k: int, c: int, version: int = 2) -> Layout:
+    """The layout for a shape and template version; ValueError outside the supported sizes.
+
+    Version 2 adds sales' side of the SLA: three input rows under the channels, two log
+    columns, two rate tables, the both-sides block and tracker rows; everything below
+    or right of them moves, so a version-1 file is read with the version-1 layout."""
+    if version not in TEMPLATE_VERSIONS:
+        raise ValueError(f"template version {version} is not one of 1, 2")
+    v2 = version >= 2
     if not 1 <= n <= MAX_SEGMENTS:
         raise ValueError(f"segment rows must be 1..{MAX_SEGMENTS}, got {n}")
     if not 2 <= k <= MAX_CHANNELS:
@@ -135,9 +177,15 @@ def build_layout(n: int, k: int, c: int) -> Layout:
     # SLA sheet, top: the channels and their teams.
     add("channels", "sla", S_CHANNEL_ROW, 1, 1, k, "input")
     add("channel_team", "sla", S_TEAM_ROW, 1, 1, k, "input")
+    if v2:
+        add("followup_hours", "sla", S_FOLLOWUP_ROW, 1, 1, k, "input")
+        add("followup_target", "sla", S_FOLLOWUP_ROW + 1, 1, 1, k, "input")
+        add("attempts_target", "sla", S_FOLLOWUP_ROW + 2, 1, 1, k, "input")
 
     # Assumptions: one row per segment.
-    r = S_ASSUME_FIRST
+    assume_header, assume_first = assume_rows(version)
+    marks["assume_header"] = (assume_header, 0)
+    r = assume_first
     add("assume_segment", "sla", r, 0, n, 1, "helper")
     add("avg_price", "sla", r, 1, n, 1, "input")
     add("marketing_share", "sla", r, 2, n, 1, "input")
@@ -166,7 +214,7 @@ def build_layout(n: int, k: int, c: int) -> Layout:
             end += 3
         return end + 2
 
-    r = S_ASSUME_FIRST + n + 2
+    r = assume_first + n + 2
     marks["sla_section"] = (r, 0)
     nxt = table("sla_leads", r + 1, "output", True)
     add("sla_channel_no", "sla", r + 2, 16, rows, 1, "helper")
@@ -184,6 +232,18 @@ def build_layout(n: int, k: int, c: int) -> Layout:
     add("elapsed_through", "sla", nxt - 2, 2, 1, 1, "helper")
     add("month_elapsed", "sla", nxt - 2, 3, 1, 12, "helper")
 
+    if v2:  # sales' side: the two rate tables, then both sides per team and month
+        for key in ("followup_rate", "attempts_per_lead"):
+            marks[f"{key}_section"] = (nxt, 0)
+            marks[f"{key}_header"] = (nxt + 1, 0)
+            add(f"{key}_keys", "sla", nxt + 2, 0, rows, 3, "helper")
+            add(key, "sla", nxt + 2, 3, rows, 12, "output")
+            nxt += 2 + rows + 2
+        marks["sides_section"] = (nxt, 0)
+        marks["sides_header"] = (nxt + 1, 0)
+        add("sides", "sla", nxt + 2, 3, 2 * len(SIDES_ROWS), 12, "output")
+        nxt += 2 + 2 * len(SIDES_ROWS) + 2
+
     # Tracker: month and as-of inputs, resolved date, then K channel + 2 team columns.
     marks["tracker_section"] = (nxt, 0)
     add("track_month", "sla", nxt + 1, 1, 1, 1, "input")
@@ -193,24 +253,22 @@ def build_layout(n: int, k: int, c: int) -> Layout:
     add("track_ok", "sla", nxt + 5, 1, 1, 1, "helper")  # year and month are usable
     head = nxt + 7
     marks["tracker_header"] = (head, 0)
-    for i, key in enumerate(TRACK_ROWS):
-        public = key != "sla"
-        name = {
-            "mtd": "track_mtd",
-            "plan_to_date": "track_plan_mtd",
-            "pace": "track_pace",
-            "projected": "track_projected",
-            "sla": "track_sla",
-        }[key]
+    tracked = track_rows(version)
+    for i, key in enumerate(tracked):
+        public = key not in ("sla", "followup_target", "attempts_target")
+        name = TRACK_NAMES[key]
         add(name, "sla", head + 1 + i, 1, 1, k, "output" if public else "helper")
         add(f"{name}_team", "sla", head + 1 + i, 1 + k, 1, 2, "helper")
-    nxt = head + 1 + len(TRACK_ROWS) + 2
+    nxt = head + 1 + len(tracked) + 2
 
     # Daily data for the tracked-month chart: day, cumulative plan, cumulative actual.
     marks["daily_section"] = (nxt, 0)
     add("daily", "sla", nxt + 2, 0, 31, 3, "helper")
     marks["chart_monthly"] = (nxt + 35, 0)
     bottom = nxt + 35 + 20
+    if v2:
+        marks["chart_followup"] = (bottom, 0)
+        bottom += 20
 
     # The lead log sits to the right of everything, from the channels row down.
     log_col = max(assume_width, 18) + 1
@@ -219,21 +277,39 @@ def build_layout(n: int, k: int, c: int) -> Layout:
     add("log_segment", "sla", S_CHANNEL_ROW, log_col + 1, c, 1, "input")
     add("log_channel", "sla", S_CHANNEL_ROW, log_col + 2, c, 1, "input")
     add("log_leads", "sla", S_CHANNEL_ROW, log_col + 3, c, 1, "input")
-    add("log_key", "sla", S_CHANNEL_ROW, log_col + 4, c, 1, "helper")
-    add("log_track_channel", "sla", S_CHANNEL_ROW, log_col + 5, c, 1, "helper")
-    add("log_track_day", "sla", S_CHANNEL_ROW, log_col + 6, c, 1, "helper")
-    add("log_counted_date", "sla", S_CHANNEL_ROW, log_col + 7, c, 1, "helper")
+    col = log_col + 4
+    if v2:
+        add("log_worked", "sla", S_CHANNEL_ROW, col, c, 1, "input")
+        add("log_attempts", "sla", S_CHANNEL_ROW, col + 1, c, 1, "input")
+        col += 2
+    helpers = ["log_key", "log_track_channel", "log_track_day", "log_counted_date"]
+    if v2:  # which rows feed the follow-up sums, each row's team-month and needed worked
+        helpers += ["log_fu_key", "log_at_key", "log_team_month", "log_fu_need", "log_at_need"]
+    for name in helpers:
+        add(name, "sla", S_CHANNEL_ROW, col, c, 1, "helper")
+        col += 1
 
     # Chart-only data right of the log (not printed): the charts' actual lines with #N/A
     # where a month or day has not happened, so the lines stop instead of falling to 0.
-    chart_col = log_col + 9
+    chart_col = col + 1
     marks["chart_data"] = (S_CHANNEL_ROW - 2, chart_col)
     marks["chart_actual_header"] = (S_CHANNEL_ROW - 1, chart_col)
     add("chart_actual", "sla", S_CHANNEL_ROW, chart_col + 1, 12, 2, "helper")
     marks["chart_daily_header"] = (S_CHANNEL_ROW + 13, chart_col)
     add("chart_daily", "sla", S_CHANNEL_ROW + 14, chart_col + 1, 31, 2, "helper")
+    if v2:
+        # Follow-up chart lines (rate and target per team), the per-channel agreement
+        # flags, and the hidden sums behind the tracker's and both-sides' ratios.
+        marks["chart_followup_header"] = (S_CHANNEL_ROW + 46, chart_col)
+        add("chart_followup", "sla", S_CHANNEL_ROW + 47, chart_col + 1, 12, 4, "helper")
+        marks["agreed_header"] = (S_CHANNEL_ROW + 60, chart_col)
+        add("channel_agreed", "sla", S_CHANNEL_ROW + 61, chart_col + 1, 2, k, "helper")
+        marks["track_sums_header"] = (S_CHANNEL_ROW + 64, chart_col)
+        add("track_sums", "sla", S_CHANNEL_ROW + 65, chart_col + 1, len(SUM_ROWS), k + 2, "helper")
+        marks["sides_sums_header"] = (S_CHANNEL_ROW + 72, chart_col)
+        add("sides_sums", "sla", S_CHANNEL_ROW + 73, chart_col + 1, 2 * len(SUM_ROWS), 12, "helper")
     marks["bottom"] = (bottom, 0)
-    return Layout(n=n, k=k, c=c, blocks=b, marks=marks)
+    return Layout(n=n, k=k, c=c, blocks=b, marks=marks, version=version)
 
 
 # Public defined names (docs/workbook.md): block name -> kept as is, prefixed ex_/your_.
@@ -251,6 +327,11 @@ PUBLIC_NAMES = (
     "log_segment",
     "log_channel",
     "log_leads",
+    "followup_hours",
+    "followup_target",
+    "attempts_target",
+    "log_worked",
+    "log_attempts",
     "track_month",
     "track_asof",
     "lead_value",
@@ -264,7 +345,16 @@ PUBLIC_NAMES = (
     "track_plan_mtd",
     "track_pace",
     "track_projected",
+    "followup_rate",
+    "attempts_per_lead",
+    "track_followup",
+    "track_attempts",
 )
+
+
+def public_names(layout: Layout) -> tuple[str, ...]:
+    """The public names this layout's version has (version 1 lacks sales' side)."""
+    return tuple(n for n in PUBLIC_NAMES if n == "sla_total" or n in layout.blocks)
 
 
 def public_block(layout: Layout, name: str) -> Block:

@@ -17,13 +17,14 @@ import numpy as np
 import numpy.typing as npt
 
 from ..model import engine
-from ..model.plan import TEAMS, Plan, SlaResult
+from ..model.plan import FOLLOWUP_COLUMNS, TEAMS, Plan, SlaResult
 from .dates import serial
 from .layout import Layout
 
 Arr = npt.NDArray[np.float64]
 Grid = list[list[Any]]
-LogRow = tuple[dt.date | None, str, str, float]
+# date, segment, channel, leads, worked, attempts (the last two NaN when not recorded)
+LogRow = tuple[dt.date | None, str, str, float, float, float]
 
 
 NA = "#N/A"  # cached as an error value (t="e"): charts leave a gap where a line would drop
@@ -54,6 +55,13 @@ class SheetInputs:
     track_month: int | None
     track_asof: dt.date | None
     log_rows: list[int] | None = None  # workbook row of each log entry (default 0, 1, ...)
+    # Sales' side per channel: follow-up hours, target, attempts target (3 x K; NaN blank).
+    followup: Arr | None = None
+
+    def followup_cells(self) -> Arr:
+        if self.followup is None:
+            return np.full((3, len(self.channels)), np.nan)
+        return self.followup
 
     @property
     def positions(self) -> list[int]:
@@ -79,7 +87,7 @@ def sheet_inputs(plan: Plan, n_rows: int) -> SheetInputs:
         if mask.sum() == 1:
             col = int(np.flatnonzero(mask)[0])
             mix[n_named:, col] = 1.0
-    log = [_log_row(*row) for row in plan.log.itertuples(index=False)]
+    log = _log_rows(plan.log)
     return SheetInputs(
         year=plan.year,
         names=[*x.segments, *([None] * (n_rows - n_named))],
@@ -93,7 +101,16 @@ def sheet_inputs(plan: Plan, n_rows: int) -> SheetInputs:
         log=log,
         track_month=plan.track_month,
         track_asof=plan.track_asof,
+        followup=np.array([_optional(plan.channels, key) for key in FOLLOWUP_COLUMNS]),
     )
+
+
+def _optional(frame: Any, column: str) -> Arr:
+    import pandas as pd
+
+    if column not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return np.asarray(pd.to_numeric(frame[column], errors="coerce").astype("float64"))
 
 
 def plan_from_inputs(inp: SheetInputs, label: str = "Region", currency: str = "USD") -> Plan:
@@ -108,7 +125,8 @@ def plan_from_inputs(inp: SheetInputs, label: str = "Region", currency: str = "U
         arr = np.asarray(values, dtype=float).reshape(-1)
         return pd.arrays.FloatingArray(np.nan_to_num(arr), np.isnan(arr))
 
-    dates = [pd.NaT if d is None else pd.Timestamp(d) for d, _, _, _ in inp.log]
+    dates = [pd.NaT if r[0] is None else pd.Timestamp(r[0]) for r in inp.log]
+    followup = inp.followup_cells()
     return Plan(
         year=inp.year,
         segments=pd.DataFrame(
@@ -124,6 +142,7 @@ def plan_from_inputs(inp: SheetInputs, label: str = "Region", currency: str = "U
                 "team": pd.Categorical(
                     [t or None for t in inp.teams], categories=["marketing", "sales"]
                 ),
+                **{key: fl(followup[q]) for q, key in enumerate(FOLLOWUP_COLUMNS)},
             }
         ),
         targets=pd.DataFrame(
@@ -147,6 +166,8 @@ def plan_from_inputs(inp: SheetInputs, label: str = "Region", currency: str = "U
                 "segment": pd.array([r[1] for r in inp.log], dtype="string"),
                 "channel": pd.array([r[2] for r in inp.log], dtype="string"),
                 "leads": fl([r[3] for r in inp.log]),
+                "worked": fl([r[4] for r in inp.log]),
+                "attempts": fl([r[5] for r in inp.log]),
             }
         ),
         track_month=inp.track_month,
@@ -156,11 +177,19 @@ def plan_from_inputs(inp: SheetInputs, label: str = "Region", currency: str = "U
     )
 
 
-def _log_row(date: Any, segment: Any, channel: Any, leads: Any) -> LogRow:
+def _log_rows(log: Any) -> list[LogRow]:
     import pandas as pd
 
-    day = None if pd.isna(date) else pd.Timestamp(date).date()
-    return (day, str(segment), str(channel), float(leads))
+    extra = [_optional(log, "worked"), _optional(log, "attempts")]
+    rows: list[LogRow] = []
+    for i, (date, segment, channel, leads) in enumerate(
+        log[["date", "segment", "channel", "leads"]].itertuples(index=False)
+    ):
+        day = None if pd.isna(date) else pd.Timestamp(date).date()
+        rows.append(
+            (day, str(segment), str(channel), float(leads), float(extra[0][i]), float(extra[1][i]))
+        )
+    return rows
 
 
 def _cube(
@@ -295,6 +324,10 @@ def block_values(
         ]
         for day, p, a in v["daily"]
     ]
+    if layout.version >= 2:
+        from .followup_values import followup_values
+
+        v.update(followup_values(inp, result, layout, v, rows))
     return v
 
 

@@ -16,17 +16,17 @@ from .charts import add_charts
 from .dates import serial
 from .formulas import Formulas
 from .layout import (
-    PUBLIC_NAMES,
-    S_ASSUME_HEADER,
     S_CHANNEL_ROW,
     S_TEAM_ROW,
     T_HEADER,
     T_YEAR,
-    TRACK_ROWS,
+    TRACK_NAMES,
+    TRACK_ROWS_V1,
     Block,
     Layout,
     build_layout,
     public_block,
+    public_names,
 )
 from .sheet_values import SheetInputs, block_values, sheet_inputs
 
@@ -66,10 +66,17 @@ class _Pair:
         self.label = plan.segment_label
         self.filled = filled
         self.inp: SheetInputs = filled.inputs if filled else sheet_inputs(plan, n_rows)
-        self.layout: Layout = build_layout(n_rows, len(self.inp.channels), log_rows)
+        version = filled.version if filled else 2
+        self.layout: Layout = build_layout(n_rows, len(self.inp.channels), log_rows, version)
         self.f = Formulas(self.layout, sheet_names[0], self.words["marketing"], self.words["sales"])
         self.values = block_values(self.inp, result, self.layout, self.words)
-        self.st = Styles(wb, currency, self.text["check_format"], self.text["elapsed_format"])
+        self.st = Styles(
+            wb,
+            currency,
+            self.text["check_format"],
+            self.text["elapsed_format"],
+            self.text["met_format"],
+        )
         self.currency = currency
         self.sheet_names = sheet_names
         for ws in (ws_t, ws_s):
@@ -127,13 +134,16 @@ class _Pair:
 
     def add_data_validation(self) -> None:
         words = [self.words["marketing"], self.words["sales"]]
-        for name, options in data_validation.rules(self.layout, words, self.sheet_names[0]).items():
+        rules = data_validation.rules(self.layout, words, self.sheet_names[0])
+        for name, options in rules.items():
+            if name not in self.layout.blocks:
+                continue
             b = self.layout[name]
             last_row, last_col = b.row + b.nrows - 1, b.col + b.ncols - 1
             self.ws(b).data_validation(b.row, b.col, last_row, last_col, options)
 
     def define_names(self) -> None:
-        for name in PUBLIC_NAMES:
+        for name in public_names(self.layout):
             b = public_block(self.layout, name)
             sheet = self.sheet_names[0 if b.role == "targets" else 1]
             self.wb.define_name(f"{self.prefix}{name}", f"={_q(sheet)}!{b.range_ref()}")
@@ -145,6 +155,10 @@ class _Pair:
         self.write_tracker()
         self.write_log()
         add_charts(self.wb, self.ws_s, self.layout, self.sheet_names[1], self.text, self.words)
+        if self.layout.version >= 2:
+            from .followup_writer import write_followup
+
+            write_followup(self)
         self.define_names()
         self.add_data_validation()
         for ws in (self.ws_t, self.ws_s):
@@ -216,14 +230,15 @@ class _Pair:
         self.input_block("channels", [self.inp.channels], "text")
         self.input_block("channel_team", [[self.words.get(t, "") for t in self.inp.teams]], "text")
 
+        assume_header = lay.marks["assume_header"][0]  # version 2 moves it down
         title = tx["assumptions"].format(label=self.label.lower())
-        ws.write_string(S_ASSUME_HEADER - 1, 0, title, st.get("section"))
+        ws.write_string(assume_header - 1, 0, title, st.get("section"))
         head = st.get("header")
-        detail = S_ASSUME_HEADER + 1
+        detail = assume_header + 1
         for col, key in ((1, "avg_price"), (2, "marketing_share"), (3, "sales_share")):
             ws.write_string(detail, col, tx[key], head)
-            ws.write_string(S_ASSUME_HEADER, col, "", head)
-        ws.write_string(S_ASSUME_HEADER, 0, "", head)
+            ws.write_string(assume_header, col, "", head)
+        ws.write_string(assume_header, 0, "", head)
         ws.write_string(detail, 0, self.label, head)
         self.note(ws, detail, 1, "avg_price")
         self.note(ws, detail, 2, "marketing_share")
@@ -236,11 +251,9 @@ class _Pair:
         for block, key in groups:
             b = lay[block]
             if k > 1:
-                ws.merge_range(
-                    S_ASSUME_HEADER, b.col, S_ASSUME_HEADER, b.col + k - 1, tx[key], head
-                )
+                ws.merge_range(assume_header, b.col, assume_header, b.col + k - 1, tx[key], head)
             else:
-                ws.write_string(S_ASSUME_HEADER, b.col, tx[key], head)
+                ws.write_string(assume_header, b.col, tx[key], head)
             for j in range(k):
                 src = lay["channels"].ref(0, j, abs_row=True, abs_col=True)
                 ws.write_formula(
@@ -249,7 +262,7 @@ class _Pair:
         self.note(ws, detail, lay["close_rate"].col, "close_rate")
         self.note(ws, detail, lay["channel_mix"].col, "channel_mix")
         mo = lay["mix_ok"]
-        ws.merge_range(S_ASSUME_HEADER, mo.col, S_ASSUME_HEADER, mo.col + 1, tx["mix_check"], head)
+        ws.merge_range(assume_header, mo.col, assume_header, mo.col + 1, tx["mix_check"], head)
         ws.write_string(detail, mo.col, self.words["marketing"], head)
         ws.write_string(detail, mo.col + 1, self.words["sales"], head)
 
@@ -263,8 +276,8 @@ class _Pair:
         self.formula_block("revenue_share", st.get("output", "percent"))
         self.formula_block("lead_value", out)
         self.formula_block("mix_ok", st.get("output", "check"))
-        ws.set_row(S_ASSUME_HEADER, 30)
-        ws.set_row(S_ASSUME_HEADER + 1, 30)
+        ws.set_row(assume_header, 30)
+        ws.set_row(assume_header + 1, 30)
         ws.freeze_panes(0, 1)
 
     # -- SLA sheet: the four N*K tables ----------------------------------------------
@@ -368,14 +381,8 @@ class _Pair:
             ws.write_formula(hrow, 1 + j, f'=IF({src}="","",{src})', head, self.inp.channels[j])
         for t, team in enumerate(("marketing", "sales")):
             ws.write_string(hrow, 1 + k + t, tx["total_team"].format(team=self.words[team]), head)
-        names = {
-            "sla": "track_sla",
-            "mtd": "track_mtd",
-            "plan_to_date": "track_plan_mtd",
-            "pace": "track_pace",
-            "projected": "track_projected",
-        }
-        for row_key, label in zip(TRACK_ROWS, tx["track_rows"], strict=True):
+        names = TRACK_NAMES
+        for row_key, label in zip(TRACK_ROWS_V1, tx["track_rows"], strict=True):
             b = lay[names[row_key]]
             ws.write_string(b.row, 0, label, st.get("label"))
             number = {"pace": "percent", "plan_to_date": "leads"}.get(row_key, "leads")
@@ -401,29 +408,40 @@ class _Pair:
         ws.write_string(
             row, col, tx["log_section"].format(label=self.label.lower()), st.get("section")
         )
-        head = st.get("header")
-        labels = (
-            tx["log_date"],
-            self.label,
-            tx["channel"],
-            tx["log_leads"],
-            tx["log_key"],
-            tx["log_track_channel"],
-            tx["log_track_day"],
-        )
-        for j, label in enumerate(labels):
-            ws.write_string(S_CHANNEL_ROW - 1, col + j, label, head if j < 4 else st.get("helper"))
+        head, helper = st.get("header"), st.get("helper")
+        labels = {
+            "log_date": tx["log_date"],
+            "log_segment": self.label,
+            "log_channel": tx["channel"],
+            "log_leads": tx["log_leads"],
+            "log_worked": tx.get("log_worked"),
+            "log_attempts": tx.get("log_attempts"),
+            "log_key": tx["log_key"],
+            "log_track_channel": tx["log_track_channel"],
+            "log_track_day": tx["log_track_day"],
+            "log_counted_date": tx["log_counted_date"],
+        }
+        for name in ("log_fu_key", "log_at_key", "log_team_month", "log_fu_need", "log_at_need"):
+            labels[name] = tx.get(name)
+        for name, label in labels.items():
+            if name in lay.blocks and label:
+                kind = lay[name].kind
+                ws.write_string(
+                    S_CHANNEL_ROW - 1, lay[name].col, label, head if kind == "input" else helper
+                )
         self.note(ws, S_CHANNEL_ROW - 1, col, "log")
         c = lay.c
-        log = self.inp.log + [(None, None, None, None)] * (c - len(self.inp.log))
+        log: list[Any] = self.inp.log + [(None,) * 6] * (c - len(self.inp.log))
         self.input_block("log_date", [[r[0]] for r in log], "date")
         self.input_block("log_segment", [[r[1]] for r in log], "text")
         self.input_block("log_channel", [[r[2]] for r in log], "text")
         self.input_block("log_leads", [[r[3]] for r in log], "leads")
-        helper = st.get("helper")
+        if "log_worked" in lay.blocks:
+            self.note(ws, S_CHANNEL_ROW - 1, lay["log_worked"].col, "log_worked")
+            self.input_block("log_worked", [[r[4]] for r in log], "leads")
+            self.input_block("log_attempts", [[r[5]] for r in log], "leads")
         for name in ("log_key", "log_track_channel", "log_track_day"):
             self.formula_block(name, helper)
-        ws.write_string(S_CHANNEL_ROW - 1, col + 7, tx["log_counted_date"], helper)
         self.formula_block("log_counted_date", st.get("helper", "date"))
         self.write_chart_data()
 

@@ -46,6 +46,7 @@ NUMBER_FORMATS = {
     "date": "yyyy-mm-dd",
     "year": "0",
     "integer": "0",
+    "ratio": "0.0",
 }
 
 
@@ -58,11 +59,12 @@ class Styles:
         currency: str,
         check: str = '"OK";;"check"',
         elapsed: str = '"yes";;"-"',
+        met: str = '"met";"-";"not met"',
     ) -> None:
         self._wb = workbook
         self._cache: dict[tuple[str, str], Any] = {}
         self._numbers = dict(
-            NUMBER_FORMATS, money=currency_format(currency), check=check, elapsed=elapsed
+            NUMBER_FORMATS, money=currency_format(currency), check=check, elapsed=elapsed, met=met
         )
 
     @property
