@@ -9,7 +9,6 @@ The schema is documented in docs/plan-file.md.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import math
@@ -18,100 +17,17 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError, PlanError
+from .checker import Checker as _Checker
+from .checker import show as _show
+from .log_file import parse_log, read_log_csv
 from .plan import TEAMS, Plan
-from .rules import mix_sums_to_one, mix_total, name_problem
+from .rules import mix_sums_to_one, mix_total
 from .text_file import load_yaml, read_text
 
 DEFAULT_CHANNELS = ({"name": "Marketing", "team": "marketing"}, {"name": "Sales", "team": "sales"})
 _TOP = {"year", "segment_label", "currency", "channels", "segments", "log", "track"}
 _FOLLOWUP = ("followup_hours", "followup_target", "attempts_target")
 _SEGMENT = {"name", "avg_price", "marketing_share", "targets", "close_rate", "channel_mix"}
-
-
-def _show(value: object) -> str:
-    if value is None:
-        return "nothing"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return repr(value)
-    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-        return str(int(value))
-    return str(value)
-
-
-class _Checker:
-    """Collects problems as 'path: message' lines instead of stopping at the first."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def fail(self, path: str, message: str) -> None:
-        self.problems.append(f"{path}: {message}")
-
-    def number(
-        self,
-        path: str,
-        value: object,
-        low: float,
-        high: float,
-        *,
-        low_open: bool = False,
-        hint_percent: bool = False,
-    ) -> float | None:
-        if isinstance(value, str) and value.strip().endswith("%") and hint_percent:
-            self.fail(path, f"{_show(value)} is not a number (write 0.25 for 25%)")
-            return None
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, int | float)
-            or not math.isfinite(value)
-        ):
-            self.fail(path, f"{_show(value)} is not a number")
-            return None
-        inside = (value > low if low_open else value >= low) and value <= high
-        if not inside:
-            left = "(" if low_open else "["
-            rule = (
-                f"> {_show(low)}"
-                if high == math.inf and low_open
-                else (
-                    f">= {_show(low)}"
-                    if high == math.inf
-                    else f"in {left}{_show(low)}, {_show(high)}]"
-                )
-            )
-            hint = " (write 0.25 for 25%)" if hint_percent and 2 <= value <= 100 else ""
-            self.fail(path, f"{_show(value)} is not {rule}{hint}")
-            return None
-        return float(value)
-
-    def name(self, path: str, value: object) -> str | None:
-        problem = name_problem(value)
-        if problem:
-            self.fail(path, f"{_show(value)} {problem}")
-            return None
-        assert isinstance(value, str)
-        return value.strip()
-
-    def unknown_keys(self, path: str, data: Mapping[str, Any], allowed: set[str]) -> None:
-        for key in data:
-            if key not in allowed:
-                where = f"{path}.{key}" if path else str(key)
-                self.fail(where, f"unknown field (expected one of: {', '.join(sorted(allowed))})")
-
-    def date(self, path: str, value: object) -> dt.date | None:
-        if isinstance(value, dt.datetime):
-            value = value.date()
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
-            try:
-                return dt.date.fromisoformat(value.strip())
-            except ValueError:
-                pass
-        self.fail(path, f"{_show(value)} is not a date (write YYYY-MM-DD)")
-        return None
 
 
 def load_plan(path: str | Path) -> Plan:
@@ -165,8 +81,8 @@ def parse_plan(data: Any, source: str = "plan", base_dir: Path | None = None) ->
     log_raw = data.get("log", [])
     log_paths: list[str] | None = None
     if isinstance(log_raw, str):
-        log_raw, log_paths = _read_log_csv(ck, (base_dir or Path.cwd()) / log_raw)
-    log = _log(ck, log_raw, year, segments, channels, log_paths)
+        log_raw, log_paths = read_log_csv(ck, (base_dir or Path.cwd()) / log_raw)
+    log = parse_log(ck, log_raw, year, segments, channels, log_paths)
     track_month, track_asof = _track(ck, data.get("track"), year)
     if ck.problems:
         raise PlanError(source, ck.problems)
@@ -391,110 +307,6 @@ def _mix(ck: _Checker, path: str, raw: Any, channels: dict[str, str]) -> dict[st
             if not mix_sums_to_one(given):
                 ck.fail(path, f"{team} channels sum to {mix_total(given):.10g}, expected 1")
     return values
-
-
-def _log(
-    ck: _Checker,
-    raw: Any,
-    year: int | None,
-    segments: list[dict[str, Any]],
-    channels: dict[str, str],
-    paths: list[str] | None = None,
-) -> list[tuple[dt.date, str, str, float, float | None, float | None]]:
-    out: list[tuple[dt.date, str, str, float, float | None, float | None]] = []
-    if not isinstance(raw, list):
-        ck.fail("log", "must be a list of {date, segment, channel, leads}")
-        return out
-    seg_names = {s["name"].lower() for s in segments if s["name"] is not None}
-    ch_names = {c.lower() for c in channels}
-    for i, item in enumerate(raw):
-        path = paths[i] if paths else f"log[{i}]"
-        sep = " " if paths else "."  # leads.csv:5 date: ... / log[3].date: ...
-        if not isinstance(item, Mapping):
-            ck.fail(path, "must be a mapping with date, segment, channel, leads")
-            continue
-        ck.unknown_keys(path, item, {*LOG_COLUMNS, *LOG_OPTIONAL})
-        date = ck.date(f"{path}{sep}date", item.get("date"))
-        if date is not None and year is not None and date.year != year:
-            ck.fail(f"{path}{sep}date", f"{date.isoformat()} is not in the plan year {year}")
-            date = None
-        seg, ch = item.get("segment"), item.get("channel")
-        if not isinstance(seg, str) or seg.strip().lower() not in seg_names:
-            ck.fail(f"{path}{sep}segment", f"{_show(seg)} is not a segment of the plan")
-        if not isinstance(ch, str) or ch.strip().lower() not in ch_names:
-            ck.fail(f"{path}{sep}channel", f"{_show(ch)} is not a channel of the plan")
-        leads = ck.number(f"{path}{sep}leads", item.get("leads"), 0, math.inf)
-        if leads is not None and not leads.is_integer():
-            ck.fail(f"{path}{sep}leads", f"{_show(leads)} is not a whole number")
-            leads = None
-        worked, tries = (_whole(ck, f"{path}{sep}{key}", item.get(key)) for key in LOG_OPTIONAL)
-        if worked is not None and leads is not None and worked > leads:
-            ck.fail(
-                f"{path}{sep}worked", f"{_show(worked)} is more than the row's {_show(leads)} leads"
-            )
-            worked = None
-        if date is not None and leads is not None and isinstance(seg, str) and isinstance(ch, str):
-            out.append((date, seg.strip(), ch.strip(), leads, worked, tries))
-    return out
-
-
-LOG_COLUMNS = ("date", "segment", "channel", "leads")
-LOG_OPTIONAL = ("worked", "attempts")
-
-
-def _whole(ck: _Checker, path: str, value: object) -> float | None:
-    """An optional whole number >= 0 (blank: not recorded)."""
-    if value is None or value == "":
-        return None
-    number = ck.number(path, value, 0, math.inf)
-    if number is not None and not number.is_integer():
-        ck.fail(path, f"{_show(number)} is not a whole number")
-        return None
-    return number
-
-
-def _read_log_csv(ck: _Checker, path: Path) -> tuple[list[dict[str, Any]], list[str]]:
-    """Rows of a CSV lead log, and each row's place (``leads.csv:LINE``) for messages."""
-    import csv
-
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.reader(fh)
-            header = next(reader, [])
-            rows = list(reader)
-    except OSError as exc:
-        ck.fail("log", f"cannot read {path} ({exc.strerror})")
-        return [], []
-    except (UnicodeDecodeError, csv.Error) as exc:
-        ck.fail("log", f"{path} is not a UTF-8 CSV file ({exc})")
-        return [], []
-    names = [h.strip().lower() for h in header]
-    optional = [n for n in names if n in LOG_OPTIONAL]
-    if sorted(n for n in names if n not in optional) != sorted(LOG_COLUMNS) or len(
-        set(optional)
-    ) != len(optional):
-        found = ",".join(header) or "nothing"
-        ck.fail(
-            "log",
-            f"{path.name}: the header must name the columns {','.join(LOG_COLUMNS)} "
-            f"and optionally {','.join(LOG_OPTIONAL)} (found {found})",
-        )
-        return [], []
-    out: list[dict[str, Any]] = []
-    paths = []
-    for line, row in enumerate(rows, start=2):
-        if not any(cell.strip() for cell in row):
-            continue  # blank lines, as spreadsheets export them
-        item: dict[str, Any] = dict(zip(names, (c.strip() for c in row), strict=False))
-        for key in ("leads", *LOG_OPTIONAL):
-            value = item.get(key)
-            if isinstance(value, str):
-                # Text that is not a number stays text and is reported with the row's place.
-                with contextlib.suppress(ValueError):
-                    item[key] = float(value) if value else None
-        out.append(item)
-        paths.append(f"{path.name}:{line}")
-    return out, paths
 
 
 def _track(ck: _Checker, raw: Any, year: int | None) -> tuple[int | None, dt.date | None]:
