@@ -262,7 +262,7 @@ SAMPLE_COLUMNS = [
     "Create Date", "Became a Lead Date", "Became a Marketing Qualified Lead Date",
     "Became a Customer Date", "Original Source", "Original Source Drill-Down 1",
     "Country/Region", "Persona",
-    "Recent Deal Amount", "Number of times contacted",
+    "Recent Deal Amount", "Number of times contacted", "First outreach date",
 ]  # fmt: skip
 SAMPLE_SOURCES = [(v, w) for v, w in HUBSPOT_SOURCES if v not in ("AI Referrals",)]
 SAMPLE_COUNTRIES = [(v, w) for v, w in HUBSPOT_COUNTRIES if v not in ("Brazil", "")]
@@ -276,9 +276,34 @@ def sample_rows(n: int = 120, year: int = 2027, seed: int = 30) -> list[dict[str
         row = hubspot_row(rng, i, year, HUBSPOT_COLUMNS)
         row["Original Source"] = pick(rng, SAMPLE_SOURCES)
         row["Country/Region"] = pick(rng, SAMPLE_COUNTRIES)
-        rows.append({k: row[k] for k in SAMPLE_COLUMNS})
+        rows.append({k: row[k] for k in SAMPLE_COLUMNS if k in row})
     add_customers(rows, random.Random(seed + 1))
+    add_first_outreach(rows, random.Random(seed + 2))
     return rows
+
+
+def add_first_outreach(rows: list[dict[str, str]], rng: random.Random) -> None:
+    """For the follow-up (docs/crm.md): HubSpot's "First outreach date", the first call,
+    email or meeting a sales rep logged. Contacted leads got it mostly within hours of
+    becoming leads, some a day or more later (worked late), a few before (a rep who
+    reached out before the form was filled); never contacted ones have none. A
+    separate generator, so the rows the import and calibrate read stay as they were."""
+    for row in rows:
+        row["First outreach date"] = ""
+        became = row["Became a Lead Date"] or row["Create Date"]
+        if len(became) != 16 or row["Number of times contacted"] == "0":
+            continue
+        start = dt.datetime.strptime(became, "%Y-%m-%d %H:%M")
+        kind = rng.random()
+        if kind < 0.7:
+            minutes = rng.randrange(5, 8 * 60)  # the same working day
+        elif kind < 0.95:
+            minutes = rng.randrange(8 * 60, 5 * 24 * 60)  # late
+        else:
+            minutes = -rng.randrange(30, 3 * 24 * 60)  # before the lead date
+        row["First outreach date"] = (start + dt.timedelta(minutes=minutes)).strftime(
+            "%Y-%m-%d %H:%M"
+        )
 
 
 # What a won deal is worth per country, roughly: the sample plan's regional prices.

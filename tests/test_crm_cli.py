@@ -37,9 +37,9 @@ def test_sample_imports_with_exit_0(tmp_path: Path) -> None:
     code, out, err = run("import", SAMPLE, "--map", SAMPLE_MAP, "--year", 2027, "--to", log)
     assert code == 0, err
     assert err == f"wrote {log}\n"
-    assert out.splitlines()[-1] == "= 120 rows read"
+    assert "\n= 120 rows read\nFollow-up: " in out
     assert "date not in 2027" in out
-    assert log.read_text().startswith("date,segment,channel,leads\n2027-01-")
+    assert log.read_text().startswith("date,segment,channel,leads,worked,attempts\n2027-01-")
 
 
 def test_text_summary_adds_up(tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def test_every_problem_at_once_with_its_path() -> None:
         "preset: 'pipedrive' is not a preset (hubspot-contacts, salesforce-leads)",
         "columns.date: [] is not a column name or a list of them",
         "columns.region: unknown column role (expected one of: date, segment, channel, amount, "
-        "customer_date)",
+        "customer_date, first_contact, attempts)",
         "timezone: 'Europe/Madird' is not a time zone name (write it as Region/City, e.g. "
         "Europe/Madrid, America/New_York, or UTC)",
         "date_format: '%d/%m' has no year (%Y or %y)",

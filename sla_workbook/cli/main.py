@@ -307,6 +307,12 @@ def export(file: str, out_dir: str, fmt: str, sheets: str, force: bool) -> None:
     type=click.Path(dir_okay=False, path_type=str),
     help="With --into: the new workbook (.xlsx) to write.",
 )
+@click.option(
+    "--plan",
+    "plan_path",
+    type=click.Path(dir_okay=True, path_type=str),
+    help="With --to: the plan the log is for (its year, names and follow-up hours).",
+)
 @click.option("--sheet", help="For an xlsx export: the sheet to read (default: the first).")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
@@ -324,6 +330,7 @@ def import_(
     to: str | None,
     into: str | None,
     out: str | None,
+    plan_path: str | None,
     sheet: str | None,
     fmt: str,
     force: bool,
@@ -347,15 +354,31 @@ def import_(
             raise click.UsageError(
                 "--into WORKBOOK needs --out NEW (the workbook is never changed)"
             )
+        if plan_path is not None:
+            raise click.UsageError("--plan is for --to; with --into the workbook is the plan")
         _import_into(export_file, map_path, year, into, out, sheet, fmt, force)
         return
     if to is None:
         raise click.UsageError("give --to LOG.csv, or --into WORKBOOK --out NEW")
-    inputs = (Path(export_file), Path(map_path))
+    inputs = (Path(export_file), Path(map_path)) + ((Path(plan_path),) if plan_path else ())
     target = Path(to)
     check_target(target, force=force, inputs=inputs)  # now, not after a long import
+    names: tuple[list[str], list[str]] | None = None
+    hours: dict[str, float | None] | None = None
+    if plan_path is not None:
+        from ..model.plan_file import load_plan
+
+        plan = load_plan(plan_path)
+        if year is not None and plan.year is not None and year != plan.year:
+            raise click.BadParameter(
+                f"{year} is not the plan's year {plan.year}", param_hint="--year"
+            )
+        year = plan.year if year is None else year
+        names, hours = _plan_names(plan), _followup_hours(plan)
     with _unreadable_exits_2():
-        result = import_log(export_file, map_path, year=year, sheet=sheet)
+        result = import_log(
+            export_file, map_path, year=year, sheet=sheet, plan_names=names, followup_hours=hours
+        )
     path = write_log(result.rows, target, force=force, inputs=inputs)
     if fmt == "json":
         click.echo(json.dumps(result.summary.to_dict(), indent=2, ensure_ascii=False))
@@ -365,6 +388,31 @@ def import_(
         click.echo(render_import_summary(result.summary, map_path), nl=False)
     click.echo(f"wrote {path}", err=True)
     sys.exit(0 if result.summary.ok else 1)
+
+
+V1_NOTE = (
+    "follow-up not written: a template version 1 workbook has no follow-up hours and its "
+    "log no worked/attempts columns (generate a new workbook to track them)"
+)
+
+
+def _plan_names(plan: Any) -> tuple[list[str], list[str]]:
+    return list(plan.segment_names), [str(c) for c in plan.channels["channel"]]
+
+
+def _followup_hours(plan: Any) -> dict[str, float | None]:
+    """Plan channel -> follow-up hours H (None: not agreed); {} when the plan (a template
+    version 1 workbook) has no follow-up inputs."""
+    import pandas as pd
+
+    frame = plan.channels
+    if "followup_hours" not in frame.columns:
+        return {}
+    return {
+        str(c): (None if pd.isna(h) else float(h))
+        for c, h in zip(frame["channel"], frame["followup_hours"], strict=True)
+        if isinstance(c, str)
+    }
 
 
 def _import_into(
@@ -400,12 +448,14 @@ def _import_into(
             raise click.BadParameter(
                 f"{year} is not the workbook's year {plan.year}", param_hint="--year"
             )
+        version2 = "log_worked" in wb.yours.layout.blocks
         result = import_log(
             export_file,
             map_path,
             year=plan.year,
             sheet=sheet,
-            plan_names=(plan.segment_names, [str(c) for c in plan.channels["channel"]]),
+            plan_names=_plan_names(plan),
+            followup_hours=_followup_hours(plan) if version2 else None,
         )
     refill = refill_log(
         Path(into), target, result.log, accept_loss=force, overwrite=force, workbook=wb
@@ -416,7 +466,10 @@ def _import_into(
         "log_rows": refill.log_rows,
         "replaced_rows": refill.replaced_rows,
         "lost": refill.losses,
+        "followup_written": version2,
     }
+    if not version2:
+        summary["workbook"]["followup_note"] = V1_NOTE
     if fmt == "json":
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
@@ -427,6 +480,8 @@ def _import_into(
             f"workbook: {refill.log_rows} log rows ({refill.replaced_rows} typed rows "
             "replaced by imported counts)"
         )
+        if not version2:
+            click.echo(f"workbook: {V1_NOTE}")
     for loss in refill.losses:
         click.echo(f"warning: not carried over (--force): {loss}", err=True)
     click.echo(f"wrote {refill.path}", err=True)

@@ -20,6 +20,7 @@ from .presets import PRESETS
 _TOP = {"preset", "columns", "timezone", "date_format", "segments", "channels"}
 _ROLES = ("date", "segment", "channel")
 _OPTIONAL = ("amount", "customer_date")  # read by calibrate only (docs/crm.md)
+_FOLLOWUP = ("first_contact", "attempts")  # read by import: sales' follow-up (docs/crm.md)
 # Whitespace trimmed around CRM values, in Python and in the SQL (the same set in both).
 SPACE = " \t\r\n\u00a0"
 
@@ -45,6 +46,11 @@ class CrmMap:
     preset: str | None = None
     amount_column: str | None = None
     customer_date_column: str | None = None
+    first_contact_column: str | None = None
+    attempts_column: str | None = None
+    # Follow-up roles the map names itself under columns: (the export must have them);
+    # a preset's follow-up column the export lacks means "not recorded".
+    named_followup: frozenset[str] = frozenset()
 
 
 def _show(value: object) -> str:
@@ -86,13 +92,14 @@ def parse_map(data: Any, source: str = "map") -> CrmMap:
     if preset is not None:
         columns = {"date": preset.date, "segment": preset.segment, "channel": preset.channel}
         columns |= {"amount": preset.amount, "customer_date": preset.customer_date}
+        columns |= {"first_contact": preset.first_contact, "attempts": preset.attempts}
     raw_columns = data.get("columns", {})
     if not isinstance(raw_columns, Mapping):
         fail("columns", f"{_show(raw_columns)} is not a mapping of date, segment, channel")
         raw_columns = {}
     for key, value in raw_columns.items():
-        if key not in _ROLES + _OPTIONAL:
-            roles = ", ".join(_ROLES + _OPTIONAL)
+        if key not in _ROLES + _OPTIONAL + _FOLLOWUP:
+            roles = ", ".join(_ROLES + _OPTIONAL + _FOLLOWUP)
             fail(f"columns.{key}", f"unknown column role (expected one of: {roles})")
             continue
         names = value if key == "date" and isinstance(value, list) else [value]
@@ -125,6 +132,9 @@ def parse_map(data: Any, source: str = "map") -> CrmMap:
         preset=preset.name if preset else None,
         amount_column=columns.get("amount"),
         customer_date_column=columns.get("customer_date"),
+        first_contact_column=columns.get("first_contact"),
+        attempts_column=columns.get("attempts"),
+        named_followup=frozenset(k for k in _FOLLOWUP if k in raw_columns),
     )
 
 

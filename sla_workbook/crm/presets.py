@@ -31,6 +31,11 @@ class Preset:
     # a customer; None where the export has no such column (Salesforce: --deals).
     amount: str | None = None
     customer_date: str | None = None
+    # What the import reads for sales' follow-up (docs/crm.md): the first contact
+    # attempt's timestamp and the count of attempts; optional even with a preset (an
+    # export without them imports, and the summary says they were not recorded).
+    first_contact: str | None = None
+    attempts: str | None = None
 
 
 HUBSPOT_CONTACTS = Preset(
@@ -51,10 +56,13 @@ HUBSPOT_CONTACTS = Preset(
         "Contact owner",
         "Recent Deal Amount",
         "Number of times contacted",
+        "First outreach date",
     ),
     note="HubSpot contacts export (Contacts > Export), column headers as property labels",
     amount="Recent Deal Amount",
     customer_date="Became a Customer Date",
+    first_contact="First outreach date",
+    attempts="Number of times contacted",
 )
 
 SALESFORCE_LEADS = Preset(

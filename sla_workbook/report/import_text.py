@@ -33,6 +33,7 @@ def render_import_summary(summary: ImportSummary, map_source: str | None = None)
             label = f"date not in {s.year}"
         lines.append(f"+ {n:>{width},} {label}")
     lines.append(f"= {s.rows_read:>{width},} rows read")
+    lines += _followup(s)
     if s.unparseable_dates:
         shown = ", ".join(f"{_quote(v)} ({n:,})" for v, n in s.unparseable_dates[:5])
         lines.append("")
@@ -62,6 +63,47 @@ def render_import_summary(summary: ImportSummary, map_source: str | None = None)
         lines.append("")
         lines.append(f"Not every row counted ({', '.join(needs)}): exit code 1.")
     return "\n".join(lines) + "\n"
+
+
+def _followup(s: ImportSummary) -> list[str]:
+    """What the import read for sales' follow-up, and why anything is blank."""
+    f = s.followup
+    read = []
+    if f.first_contact:
+        read.append(f"first contact from {f.first_contact}")
+    if f.attempts:
+        read.append(f"attempts from {f.attempts}")
+    lines = [f"Follow-up: {', '.join(read) if read else 'not read'}"]
+    if f.first_contact:
+        worked = (
+            f"{f.leads_worked:,} worked within their channel's hours, "
+            if f.rows_with_worked
+            else ""
+        )
+        lines.append(
+            f"  {_leads(f.leads_with_first_contact)} with a first contact ({worked}"
+            f"worked filled on {f.rows_with_worked:,} of {s.log_rows:,} log rows)"
+        )
+    if f.attempts:
+        lines.append(
+            f"  {f.attempts_total:,} attempts on {s.rows_counted:,} leads "
+            f"({f.leads_with_attempts:,} with a count, blank counts as 0; attempts filled on "
+            f"{f.rows_with_attempts:,} of {s.log_rows:,} log rows)"
+        )
+    for key in ("worked", "attempts"):
+        for reason in f.blank.get(key, []):
+            lines.append(f"  {key} blank: {reason}")
+    if f.unparseable_first_contacts:
+        shown = ", ".join(f"{_quote(v)} ({n:,})" for v, n in f.unparseable_first_contacts[:5])
+        lines.append(f"  first contacts not parseable, e.g. {shown}")
+    if f.unreadable_attempts:
+        shown = ", ".join(f"{_quote(v)} ({n:,})" for v, n in f.unreadable_attempts[:5])
+        lines.append(f"  attempt counts not readable, e.g. {shown}")
+    return lines
+
+
+def _leads(n: int) -> str:
+    return f"{n:,} lead" if n == 1 else f"{n:,} leads"
 
 
 def _rows(n: int) -> str:
