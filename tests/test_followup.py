@@ -282,3 +282,37 @@ def test_strategy_draws_follow_up_columns() -> None:
 
     look()
     assert all(seen.values())
+
+
+def test_an_import_keeps_typed_follow_up_it_did_not_record() -> None:
+    """merge_log (import --into): the imported count replaces the typed row; its worked
+    and attempts replace the typed ones only where the import recorded them."""
+    import datetime as dt
+
+    from sla_workbook.update.log_merge import merge_log
+    from sla_workbook.workbook.dates import serial
+
+    day = float(serial(dt.date(2027, 3, 1)))
+    typed = [
+        ((day, None), ("North", None), ("Inbound", None), (5.0, None), (4.0, None), (9.0, None))
+    ]
+
+    def imported(**extra: list[float | None]) -> pd.DataFrame:
+        frame = pd.DataFrame(
+            {
+                "date": pd.to_datetime(["2027-03-01"]),
+                "segment": ["North"],
+                "channel": ["Inbound"],
+                "leads": [7.0],
+            }
+        )
+        for name, values in extra.items():
+            frame[name] = pd.array(values, dtype="Float64")
+        return frame
+
+    (row,), replaced = merge_log(typed, imported(), width=6)
+    assert replaced == 1 and row[3] == (7.0, None) and row[4:] == ((4.0, None), (9.0, None))
+    (row,), _ = merge_log(typed, imported(worked=[6.0], attempts=[None]), width=6)
+    assert row[4:] == ((6.0, None), (9.0, None))
+    (row,), _ = merge_log(typed, imported(worked=[6.0]), width=4)
+    assert len(row) == 4  # a version-1 log has no place for them

@@ -307,7 +307,7 @@ def test_markdown_tables_read_back_to_the_json(lang: str) -> None:
                 if value is None:
                     assert parse_num(cell, lang) is None, (label, key)
                 elif key.startswith("followup"):
-                    assert parse_num(cell, lang) == pytest.approx(rounded(value * 100) / 100)
+                    assert parse_num(cell, lang) == pytest.approx(rounded(value * 100, 1) / 100)
                 else:
                     assert parse_num(cell, lang) == pytest.approx(rounded(value, 1)), label
 
@@ -454,7 +454,7 @@ def test_sales_side_shown_when_the_tracker_has_it() -> None:
     text = render_text(doc)
     assert "Sales side: follow-up, month to date" in text
     line = next(ln for ln in text.splitlines() if ln.startswith("Outbound [1]"))
-    assert "n/a" in line and "70%" in line and "4.0" in line
+    assert "n/a" in line and "70.0%" in line and "4.0" in line
     md = render_markdown(doc)
     assert "## Sales side" in md and len(_md_tables(md)) == 4
 

@@ -134,8 +134,10 @@ def sales_table(report: DailyReport, lang: str) -> tuple[list[str], list[list[st
     body = [
         [
             _sales_label(r, lang) + marks(report, r.notes),
-            pct(r.followup_rate, lang),
-            pct(r.followup_target, lang),
+            # one decimal, as the workbook: 87.8% against a target of 88.2% must not
+            # both read "88%" next to "not met"
+            pct(r.followup_rate, lang, 1),
+            pct(r.followup_target, lang, 1),
             status_word(r.followup_status, lang),
             num(r.attempts_per_lead, lang, 1),
             num(r.attempts_target, lang, 1),

@@ -48,11 +48,11 @@ def num(value: float | None, lang: str, digits: int = 0) -> str:
     return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
 
 
-def pct(value: float | None, lang: str) -> str:
-    """A ratio as a whole percent ("97%"); blank as "n/a"."""
+def pct(value: float | None, lang: str, digits: int = 0) -> str:
+    """A ratio as a percent ("97%", or "87.8%" with digits=1); blank as "n/a"."""
     if value is None:
         return str(words(lang)["na"])
-    return f"{num(value * 100, lang)}%"
+    return f"{num(value * 100, lang, digits)}%"
 
 
 def parse_num(text: str, lang: str) -> float | None:

@@ -50,7 +50,8 @@ def merge_log(
     typed: list[TypedRow], imported: pd.DataFrame, width: int = 4
 ) -> tuple[list[TypedRow], int]:
     """The merged log (rows of ``width`` cells), and how many typed rows the import
-    replaced. Imported worked / attempts fill the version-2 columns (blank: not recorded)."""
+    replaced. Imported worked / attempts fill the version-2 columns; where the import
+    recorded none (blank), the replaced row's typed worked / attempts are kept."""
     keys = {
         (d, str(s).lower(), str(c).lower())
         for d, s, c in zip(
@@ -60,6 +61,7 @@ def merge_log(
     kept: list[tuple[tuple[Any, ...], TypedRow]] = []
     undated: list[TypedRow] = []
     replaced = 0
+    typed_extra: dict[tuple[Any, ...], TypedRow] = {}  # key -> the replaced row's cells 5-6
     for order, row in enumerate(typed):
         (date, _), (seg, _), (chan, _) = row[:3]
         day = _day(date)
@@ -69,6 +71,7 @@ def merge_log(
         key = (day, _name(seg), _name(chan))
         if key in keys:
             replaced += 1
+            typed_extra.setdefault(key, row[4:])
             continue
         kept.append(((day, key[1], key[2], 0, order), row))
     extra = [_optional(imported, name) for name in ("worked", "attempts")]
@@ -83,7 +86,13 @@ def merge_log(
     ):
         new: TypedRow = ((float(serial(d)), None), (str(s), None), (str(c), None), (float(n), None))
         if width > 4:
-            new += tuple((None if x is None else float(x), None) for x in (e[order] for e in extra))
+            mine = typed_extra.get((d, str(s).lower(), str(c).lower()), ())
+            for q, column in enumerate(extra):
+                x = column[order]
+                if x is None and q < len(mine):
+                    new += (mine[q],)  # not recorded by the import: the typed cell stays
+                else:
+                    new += ((None if x is None else float(x), None),)
         kept.append(((d, str(s).lower(), str(c).lower(), 1, order), new))
     kept.sort(key=lambda item: item[0])
     return [row for _, row in kept] + undated, replaced
