@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from sla_workbook import load_plan
-from sla_workbook.crm.log_import import NOT_COUNTED, import_log
+from sla_workbook.crm.import_summary import NOT_COUNTED
+from sla_workbook.crm.log_import import import_log
 from sla_workbook.crm.map_file import parse_map
 from tests import make_crm_exports as make
 

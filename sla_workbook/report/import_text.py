@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from ..crm.log_import import CHOSEN, NOT_COUNTED, ImportSummary
+from ..crm.import_summary import CHOSEN, NOT_COUNTED, ImportSummary
 
 KIND_KEY = {"segment": "segments", "channel": "channels"}
 
