@@ -175,7 +175,7 @@ def test_injected_names_stay_text_after_a_round_trip(
     assert [c.value for c in cells] == INJECTED
     assert all(c.data_type == "s" for c in cells)  # text, not formulas
     # and the SLA sheet's segment column shows the same text through its formulas
-    shown = _first_column(path, "Your SLA", 11, len(INJECTED), data_only=True)
+    shown = _first_column(path, "Your SLA", 14, len(INJECTED), data_only=True)
     assert [c.value for c in shown] == INJECTED
 
 
