@@ -141,6 +141,24 @@ def test_into_a_filled_workbook(tmp_path: Path) -> None:
     assert code == 0, report
 
 
+def test_into_a_blank_workbook_fills_a_single_channel_mix(tmp_path: Path) -> None:
+    """A blank book's sales team has one channel whose mix cell is empty; calibrate writes
+    1 there (the spec's W = 1), so the mix is not reported missing afterwards."""
+    book = tmp_path / "blank.xlsx"
+    channels = ["--channel", "Inbound=marketing", "--channel", "Events=marketing"]
+    channels += ["--channel", "Outbound=sales"]
+    segments = ["--segments", "North America,EMEA,APAC", "--year", "2027"]
+    assert run("generate", book, *segments, *channels)[0] == 0
+    new = tmp_path / "new.xlsx"
+    code, _, err = run("calibrate", EXPORT, "--map", MAP, "--into", book, "--out", new, *AS_OF)
+    assert code == 0, err
+    mix = read_workbook(new).yours.plan.channel_inputs
+    assert (mix.loc[mix["channel"] == "Outbound", "mix"] == 1.0).all()
+    code, out, _ = run("validate", new, "--format", "json")
+    findings = json.loads(out)["findings"]
+    assert not [f for f in findings if f["code"] == "input-missing" and "mix" in f["message"]]
+
+
 def test_into_refuses_a_loss(tmp_path: Path) -> None:
     import openpyxl
 

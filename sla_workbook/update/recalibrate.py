@@ -65,6 +65,18 @@ def replaced_cells(wb: Workbook, cal: Calibration) -> dict[tuple[str, int, int],
         i = rows[e.segment]
         j = 0 if e.channel is None else columns[e.channel.lower()]
         out[(block.role, block.row + i, block.col + j)] = float(e.value)
+    # A team's only channel has a mix of 1 by definition (docs/spec.md), so calibrate does
+    # not measure it; a blank workbook leaves that cell empty, which would stay invalid.
+    mix = lay["channel_mix"]
+    for team in ("marketing", "sales"):
+        only = [j for j, t in enumerate(inp.teams) if t == team]
+        if len(only) != 1:
+            continue
+        for i in inp.positions:
+            cell = pair.cell("channel_mix", i, only[0])
+            key = (mix.role, mix.row + i, mix.col + only[0])
+            if key not in out and cell.formula is None and cell.value in (None, ""):
+                out[key] = 1.0
     return out
 
 
