@@ -251,12 +251,21 @@ def test_sheet_is_for_xlsx(tmp_path: Path) -> None:
     assert code == 2 and "--sheet is for xlsx files" in err
 
 
-def test_readme_tour_line() -> None:
+def test_readme_tour_line(tmp_path: Path) -> None:
+    """The README's import line is there, and does what it says from the repository root."""
     readme = (ROOT / "README.md").read_text()
-    assert (
+    line = (
         "sla-workbook import samples/hubspot-contacts.csv --map samples/crm-map.yaml "
-        "--year 2027 --to out/log.csv"
-    ) in readme
+        "--plan samples/plan.yaml --to out/log.csv"
+    )
+    assert line in readme
+    args = line.split()[1:]
+    args[args.index("--to") + 1] = str(tmp_path / "log.csv")
+    args = [str(ROOT / a) if a.startswith("samples/") else a for a in args]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.stderr
+    header = (tmp_path / "log.csv").read_text().splitlines()[0]
+    assert header == "date,segment,channel,leads,worked,attempts"
 
 
 def test_the_command_loads_neither_pandas_nor_numpy(tmp_path: Path) -> None:
