@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from ..model.plan import optional_float as _num
 from .calibrate_stats import mean_interval, median, round_half_up, round_mix, wilson
 
 if TYPE_CHECKING:
@@ -97,14 +98,6 @@ class Cell:
     customers: int = 0
     lags: list[int] = field(default_factory=list)
     amounts: list[float] = field(default_factory=list)
-
-
-def _num(v: Any) -> float | None:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return f if math.isfinite(f) else None
 
 
 def previous_values(plan: Plan) -> Previous:

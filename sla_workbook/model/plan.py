@@ -7,6 +7,7 @@ or cells, so the same Plan can come from a YAML file, a workbook, or a Python ca
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -143,6 +144,18 @@ class SlaResult:
     def month_totals(self) -> pd.DataFrame:
         """All leads per month."""
         return _sum_by(self.sla, ["month"])
+
+
+def optional_float(value: object) -> float | None:
+    """A frame value as a float; blank (<NA>, NaN, None), text or infinite as None.
+    How every printed or exported figure reads the frames, so a blank is never a 0."""
+    if value is None:
+        return None
+    try:
+        f = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
 
 
 def _sum_by(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:

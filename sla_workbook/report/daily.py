@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from ..model.plan import MONTHS, TEAMS, Plan, SlaResult
+from ..model.plan import optional_float as _f
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -138,17 +139,6 @@ class DailyReport:
         doc = {"$schema": SCHEMA_ID, "kind": "sla-daily-report", "version": 1}
         doc.update(asdict(self))
         return doc
-
-
-def _f(value: Any) -> float | None:
-    """A nullable frame value as a float, or None."""
-    if value is None:
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
 
 
 def needed_per_day(still_needed: float | None, days_left: int | None) -> float | None:

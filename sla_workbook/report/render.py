@@ -14,20 +14,11 @@ import math
 from typing import Any
 
 from ..model.plan import MONTHS, TEAMS, SlaResult
+from ..model.plan import optional_float as _num
 from ..model.rules import csv_safe
 
 MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 FORMATS = ("text", "csv", "json")
-
-
-def _num(value: Any) -> float | None:
-    if value is None:
-        return None
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
 
 
 def sla_rows(result: SlaResult) -> list[dict[str, Any]]:
