@@ -13,6 +13,7 @@ import sys
 
 import click
 
+from .crm_options import export_and_map, into_and_out, sheet_format_force
 from .main import _friendly, _unreadable_exits_2
 
 
@@ -24,14 +25,7 @@ def _date(ctx: click.Context, param: click.Parameter, value: str) -> dt.date:
 
 
 @click.command()
-@click.argument("export_file", metavar="EXPORT", type=click.Path(dir_okay=True, path_type=str))
-@click.option(
-    "--map",
-    "map_path",
-    required=True,
-    type=click.Path(dir_okay=True, path_type=str),
-    help="The map file (YAML), as for import; columns may add amount and customer_date.",
-)
+@export_and_map("The map file (YAML), as for import; columns may add amount and customer_date.")
 @click.option(
     "--plan",
     "plan_path",
@@ -75,25 +69,8 @@ def _date(ctx: click.Context, param: click.Parameter, value: str) -> dt.date:
     type=click.Path(dir_okay=False, path_type=str),
     help="Write the calibrated plan here (the plan's format: .yaml or .json).",
 )
-@click.option(
-    "--into",
-    type=click.Path(dir_okay=False, path_type=str),
-    help="A filled workbook (.xlsx or .ods) to calibrate instead of --plan (never changed).",
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=str),
-    help="With --into: the new workbook (.xlsx) to write.",
-)
-@click.option("--sheet", help="For an xlsx export: the sheet to read (default: the first).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Replace the output if it exists; with --into, accept losing what cannot be carried.",
-)
+@into_and_out("A filled workbook (.xlsx or .ods) to calibrate instead of --plan (never changed).")
+@sheet_format_force()
 @_friendly
 def calibrate(
     export_file: str,

@@ -17,6 +17,7 @@ import click
 
 from .._version import __version__
 from ..errors import SlaWorkbookError
+from .crm_options import export_and_map, into_and_out, sheet_format_force
 
 F = TypeVar("F", bound=Callable[..., Any])
 INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug of ours, not the user's input
@@ -278,14 +279,7 @@ def export(file: str, out_dir: str, fmt: str, sheets: str, force: bool) -> None:
 
 
 @main.command("import")
-@click.argument("export_file", metavar="EXPORT", type=click.Path(dir_okay=True, path_type=str))
-@click.option(
-    "--map",
-    "map_path",
-    required=True,
-    type=click.Path(dir_okay=True, path_type=str),
-    help="The map file (YAML): preset, columns, time zone, CRM values -> plan names.",
-)
+@export_and_map("The map file (YAML): preset, columns, time zone, CRM values -> plan names.")
 @click.option(
     "--year",
     type=click.IntRange(1900, 9999),
@@ -295,33 +289,16 @@ def export(file: str, out_dir: str, fmt: str, sheets: str, force: bool) -> None:
     "--to",
     "to",
     type=click.Path(dir_okay=False, path_type=str),
-    help="Write the lead log here as CSV (date,segment,channel,leads).",
+    help="Write the lead log here as CSV (date,segment,channel,leads[,worked,attempts]).",
 )
-@click.option(
-    "--into",
-    type=click.Path(dir_okay=False, path_type=str),
-    help="A filled workbook (.xlsx or .ods) whose lead log takes the import (never changed).",
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=str),
-    help="With --into: the new workbook (.xlsx) to write.",
-)
+@into_and_out("A filled workbook (.xlsx or .ods) whose lead log takes the import (never changed).")
 @click.option(
     "--plan",
     "plan_path",
     type=click.Path(dir_okay=True, path_type=str),
     help="With --to: the plan the log is for (its year, names and follow-up hours).",
 )
-@click.option("--sheet", help="For an xlsx export: the sheet to read (default: the first).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-@click.option(
-    "--force",
-    is_flag=True,
-    help="Replace the output if it exists; with --into, accept losing what cannot be carried.",
-)
+@sheet_format_force()
 @_friendly
 def import_(
     export_file: str,
