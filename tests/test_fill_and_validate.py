@@ -188,7 +188,12 @@ TAMPER = {
         "percent-as-whole-number",
         "B8",
     ),
-    "half an agreement": ([_one("your_followup_hours", 24, width=K)], "followup-incomplete", "B8"),
+    # the sample agrees hours and target on every channel: Inbound's target cleared
+    "half an agreement": (
+        [_one("your_followup_target", None, width=K)],
+        "followup-incomplete",
+        "B8",
+    ),
     "attempts target 0": (
         [_one("your_attempts_target", 0, col=1, width=K)],
         "attempts-target-invalid",

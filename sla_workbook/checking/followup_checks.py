@@ -16,6 +16,14 @@ if TYPE_CHECKING:
     from .input_checks import _Checker
 
 
+def _not_whole(value: object, low: float) -> bool:
+    """A typed value that is not a whole number >= low (blank is fine: not recorded)."""
+    if is_blank(value):
+        return False
+    x = _num(value)
+    return x is None or x < low or not x.is_integer()
+
+
 def check_followup(ck: _Checker) -> None:
     pair = ck.pair
     if "followup_hours" not in pair.layout.blocks:
@@ -53,18 +61,16 @@ def check_followup(ck: _Checker) -> None:
                 "its follow-up rate stays blank",
                 severity="warning",
             )
-        if not is_blank(tries):
-            x = _num(tries)
-            if x is None or x < 1 or not x.is_integer():
-                ck.add(
-                    "attempts-target-invalid",
-                    "attempts_target",
-                    0,
-                    j,
-                    f"the contact attempts target of {channel} must be a whole number of 1 "
-                    f"or more, not {show(tries)}",
-                    actual=show(tries),
-                )
+        if _not_whole(tries, 1):
+            ck.add(
+                "attempts-target-invalid",
+                "attempts_target",
+                0,
+                j,
+                f"the contact attempts target of {channel} must be a whole number of 1 "
+                f"or more, not {show(tries)}",
+                actual=show(tries),
+            )
     _log_followup(ck)
 
 
@@ -72,38 +78,29 @@ def _log_followup(ck: _Checker) -> None:
     inp = ck.pair.inputs
     for row in inp.log_rows or []:
         leads = _num(ck.value("log_leads", row))
-        worked = ck.value("log_worked", row)
-        if not is_blank(worked):
-            x = _num(worked)
-            if x is None or x < 0 or not x.is_integer():
+        worked, tries = ck.value("log_worked", row), ck.value("log_attempts", row)
+        for block, value, what in (
+            ("log_worked", worked, "worked in time"),
+            ("log_attempts", tries, "attempts"),
+        ):
+            if _not_whole(value, 0):
                 ck.add(
-                    "log-worked-invalid",
-                    "log_worked",
+                    f"{block.replace('_', '-')}-invalid",
+                    block,
                     row,
                     0,
-                    f"worked in time must be a whole number of 0 or more, not {show(worked)}",
-                    actual=show(worked),
+                    f"{what} must be a whole number of 0 or more, not {show(value)}",
+                    actual=show(value),
                 )
-            elif leads is not None and x > leads:
-                ck.add(
-                    "log-worked-exceeds-leads",
-                    "log_worked",
-                    row,
-                    0,
-                    f"{x:g} leads worked in time, but the row has {leads:g} leads; "
-                    "its follow-up is not counted",
-                    expected=leads,
-                    actual=x,
-                )
-        tries = ck.value("log_attempts", row)
-        if not is_blank(tries):
-            x = _num(tries)
-            if x is None or x < 0 or not x.is_integer():
-                ck.add(
-                    "log-attempts-invalid",
-                    "log_attempts",
-                    row,
-                    0,
-                    f"attempts must be a whole number of 0 or more, not {show(tries)}",
-                    actual=show(tries),
-                )
+        x = _num(worked)
+        if x is not None and leads is not None and not _not_whole(worked, 0) and x > leads:
+            ck.add(
+                "log-worked-exceeds-leads",
+                "log_worked",
+                row,
+                0,
+                f"{x:g} leads worked in time, but the row has {leads:g} leads; "
+                "its follow-up is not counted",
+                expected=leads,
+                actual=x,
+            )
