@@ -52,6 +52,12 @@ def check_target(path: Path, *, force: bool = False, inputs: tuple[Path, ...] = 
     return folder
 
 
+def _umask() -> int:
+    mask = os.umask(0)  # the only portable way to read it: set, then restore at once
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(
     path: Path, write: Callable[[Path], None], *, force: bool = False, inputs: tuple[Path, ...] = ()
 ) -> Path:
@@ -66,6 +72,9 @@ def atomic_write(
         tmp = Path(name)
         try:
             write(tmp)
+            # mkstemp makes the file private (0600); a workbook or report is meant to be
+            # shared, so it gets the mode any new file gets here (0666 less the umask).
+            os.chmod(tmp, 0o666 & ~_umask())
             with tmp.open("rb+") as fh:
                 os.fsync(fh.fileno())
             if force:

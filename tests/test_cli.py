@@ -190,3 +190,19 @@ def test_console_script_answers_help_without_click(
     out, loaded_click = _console_script(tmp_path, *args, columns=columns)
     assert loaded_click is not quick
     assert out == _click_says(*args, columns=columns)
+
+
+def test_outputs_get_the_usual_file_mode_not_a_private_one(tmp_path: Path) -> None:
+    """Written through a temporary file (mkstemp: 0600), but a workbook or report is meant
+    to be shared: it ends up with the mode any new file gets (0666 less the umask)."""
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "book.xlsx"
+        result = CliRunner().invoke(main, ["generate", str(out)])
+        assert result.exit_code == 0, result.stderr
+        assert stat.S_IMODE(out.stat().st_mode) == 0o644
+    finally:
+        os.umask(old)
