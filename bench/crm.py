@@ -4,7 +4,13 @@ Generates (once, kept in bench/build/crm/) an export with 150 real HubSpot colum
 measures wall time and peak memory (the child process's max RSS, from os.wait4) of:
 
 - ``sla-workbook import EXPORT --map samples/crm-map.yaml --year 2027 --to LOG``: the CLI,
-  start-up, date parsing in the map's time zone, mapping, summary and CSV included;
+  start-up, date parsing in the map's time zone, mapping, summary and CSV included (the
+  preset also reads "Number of times contacted": the log's attempts);
+- the same import without follow-up columns (the map names the preset's date, segment
+  and channel columns, no preset, so neither first contact nor attempts is read);
+- the same import with first contact and attempts: the preset plus ``first_contact: Last
+  Modified Date`` (the export has no "First outreach date"; any timestamp column costs the
+  same) and ``--plan samples/plan.yaml`` for each channel's follow-up hours (worked);
 - ``sla-workbook calibrate EXPORT --map samples/crm-map.yaml --plan samples/plan.yaml
   --as-of 2028-01-01 -o OUT``: the same pass plus customer dates, amounts, the windows,
   the estimates and the plan written (issue 11's target: within 2x the floor);
@@ -111,6 +117,26 @@ def _month_day(day_of_year: int) -> str:
     return (dt.date(2027, 1, 1) + dt.timedelta(days=day_of_year)).strftime("%m-%d")
 
 
+def follow_up_maps() -> tuple[Path, Path]:
+    """Maps for the follow-up cases, from samples/crm-map.yaml: (none, first contact)."""
+    import yaml
+
+    base = yaml.safe_load(MAP.read_text(encoding="utf-8"))
+    bare = {
+        "columns": {
+            "date": ["Became a Lead Date", "Create Date"],
+            "segment": "Country/Region",
+            "channel": "Original Source",
+        },
+        **{k: v for k, v in base.items() if k != "preset"},
+    }
+    first = {**base, "columns": {"first_contact": "Last Modified Date"}}
+    paths = BUILD / "map-no-followup.yaml", BUILD / "map-first-contact.yaml"
+    for path, data in zip(paths, (bare, first), strict=True):
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    return paths
+
+
 def measure(cmd: list[str]) -> tuple[float, float]:
     """(wall seconds, peak RSS in MB) of one child process."""
     start = time.perf_counter()
@@ -139,10 +165,19 @@ def main() -> None:
         print(f"  {time.perf_counter() - t:.1f} s", file=sys.stderr)
     log = BUILD / "log.csv"
     calibrated = BUILD / "plan-calibrated.yaml"
+    no_followup, first_contact = follow_up_maps()
     cases = {
         "sla-workbook import": [
             str(BIN / "sla-workbook"), "import", str(export), "--map", str(MAP),
             "--year", "2027", "--to", str(log), "--force",
+        ],
+        "import, no follow-up columns": [
+            str(BIN / "sla-workbook"), "import", str(export), "--map", str(no_followup),
+            "--year", "2027", "--to", str(log), "--force",
+        ],
+        "import, first contact + attempts": [
+            str(BIN / "sla-workbook"), "import", str(export), "--map", str(first_contact),
+            "--year", "2027", "--plan", str(PLAN), "--to", str(log), "--force",
         ],
         "sla-workbook calibrate": [
             str(BIN / "sla-workbook"), "calibrate", str(export), "--map", str(MAP),
@@ -175,10 +210,12 @@ def report(r: dict[str, Any]) -> str:
     floor = r["duckdb floor"]["wall"]
     lines = [
         f"CRM import: {r['rows']:,} rows x {r['columns']} columns ({r['file_mb']:.0f} MB CSV)",
-        f"  {'case':<28} {'wall':>8}  {'ratio':>6}  {'peak memory':>11}",
+        f"  {'case':<34} {'wall':>8}  {'ratio':>6}  {'peak memory':>11}",
     ]
     for name in (
         "sla-workbook import",
+        "import, no follow-up columns",
+        "import, first contact + attempts",
         "sla-workbook calibrate",
         "duckdb floor",
         "pandas read_csv + groupby",
@@ -187,7 +224,7 @@ def report(r: dict[str, Any]) -> str:
             continue
         x = r[name]
         lines.append(
-            f"  {name:<28} {x['wall']:7.2f}s  {x['wall'] / floor:5.2f}x  {x['peak_mb']:8.0f} MB"
+            f"  {name:<34} {x['wall']:7.2f}s  {x['wall'] / floor:5.2f}x  {x['peak_mb']:8.0f} MB"
         )
     lines.append("  targets: import within 1.5x the floor, calibrate within 2x, peak memory < 1 GB")
     return "\n".join(lines)

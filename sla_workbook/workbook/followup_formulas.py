@@ -91,12 +91,17 @@ class FollowupFormulas:
 
     # -- per segment x channel x month ------------------------------------------------
     def rate(self, which: str, r: int, m: int) -> str:
+        """The log is scanned only where it can count: the channel's agreement holds and
+        the cell has actual leads (a follow-up row is one of them). Same result, and a
+        recalculation skips the scans of every empty or not-agreed cell."""
         s, c = divmod(r, self.lay.k)
         key = (s * self.lay.k + c) * 12 + m + 1
         keys = self._col(f"log_{which}_key")
         num = self._col("log_worked" if which == "fu" else "log_attempts")
         den = f"SUMIF({keys},{key},{self._col('log_leads')})"
-        return f'=IF({den}>0,SUMIF({keys},{key},{num})/{den},"")'
+        ok = self.lay["channel_agreed"].ref(0 if which == "fu" else 1, c, abs_row=True)
+        actual = self.lay["actual_leads"].ref(r, m)
+        return f'=IF(AND({ok}=1,{actual}>0),IF({den}>0,SUMIF({keys},{key},{num})/{den},""),"")'
 
     # -- both sides per team and month ------------------------------------------------
     def sides_sum(self, i: int, m: int) -> str:
