@@ -138,10 +138,15 @@ def hubspot_csv(leads: list[Lead], edits: dict[int, dict[str, str]] | None = Non
     return buf.getvalue()
 
 
-def salesforce_csvs(leads: list[Lead], missing: set[int] = frozenset()) -> tuple[str, str]:
+def salesforce_csvs(
+    leads: list[Lead], missing: set[int] = frozenset(), shared: dict[int, int] | None = None
+) -> tuple[str, str]:
     """(lead export, opportunity export). Every customer, and one in three other leads,
     converted to an opportunity (won for customers); the ids in ``missing`` keep their
-    ConvertedOpportunityId but their opportunity is left out of the export."""
+    ConvertedOpportunityId but their opportunity is left out of the export. ``shared``
+    maps a lead's id to another lead's id whose opportunity it converted into too (as
+    Salesforce does when several leads of one account convert into one deal): it gets
+    that ConvertedOpportunityId and writes no opportunity of its own."""
     leads_buf, opp_buf = io.StringIO(), io.StringIO()
     lw = csv.writer(leads_buf, lineterminator="\r\n")
     ow = csv.writer(opp_buf, lineterminator="\r\n")
@@ -158,8 +163,9 @@ def salesforce_csvs(leads: list[Lead], missing: set[int] = frozenset()) -> tuple
     )
     ow.writerow(["Id", "Name", "Amount", "CloseDate", "IsWon", "StageName"])
     for lead in leads:
-        converted = lead.customer_at is not None or lead.id % 3 == 0
-        opp = f"0065g00000{lead.id:05d}AAA" if converted else ""
+        joins = (shared or {}).get(lead.id)
+        converted = lead.customer_at is not None or lead.id % 3 == 0 or joins is not None
+        opp = f"0065g00000{lead.id if joins is None else joins:05d}AAA" if converted else ""
         lw.writerow(
             [
                 f"00Q5g00000{lead.id:08d}",
@@ -171,7 +177,7 @@ def salesforce_csvs(leads: list[Lead], missing: set[int] = frozenset()) -> tuple
                 "Converted" if converted else "Open",
             ]
         )
-        if converted and lead.id not in missing:
+        if converted and lead.id not in missing and joins is None:
             won = lead.customer_at is not None
             close = (lead.customer_at or lead.lead_at + dt.timedelta(days=20)).date().isoformat()
             amount = f"{lead.amount:.2f}" if lead.amount is not None else "5000"

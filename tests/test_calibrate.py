@@ -18,6 +18,7 @@ from sla_workbook.crm.calibrate import Calibration, calibrate, months_before, wi
 from sla_workbook.crm.calibrate_values import Estimate
 from sla_workbook.errors import InputError
 from sla_workbook.model.plan_file import load_plan
+from sla_workbook.report.calibration_text import render_calibration
 from tests import calibration_data as data
 
 AS_OF = dt.date(2028, 1, 1)
@@ -179,6 +180,22 @@ def test_edge_cases(tmp_path: Path) -> None:
     e = rates[("North America", "Events")]
     assert e.source == "pooled" and e.value == rounded(2 / 30, 4) and e.n == 30
     assert "no customers among 20 leads" in e.note and e.value > 0
+    # the cell's own data beside the pool's, which n and the interval are
+    assert (e.own, e.pooled, e.successes) == ((20, 0), (30, 2), 2)
+    got = e.to_dict()
+    assert (got["n"], got["customers"]) == (30, 2)  # as before: the value's sample
+    assert (got["own_leads"], got["own_customers"]) == (20, 0)
+    assert (got["pooled_leads"], got["pooled_customers"]) == (30, 2)
+    measured = rates[("North America", "Inbound")].to_dict()
+    assert (measured["own_leads"], measured["own_customers"]) == (40, 10)
+    assert measured["pooled_leads"] is None and measured["pooled_customers"] is None
+    assert by(cal, "avg_price")[("North America", None)].to_dict()["own_leads"] is None
+    text = render_calibration(cal)
+    row = next(x for x in text.splitlines() if x.strip().startswith("close rate Events"))
+    assert "0/20 leads" in row and "2/30" not in row and "pooled*" in row
+    below = text.splitlines()[text.splitlines().index(row) + 1]
+    assert below.strip().startswith("pooled: 2/30 leads of Events over all segments")
+    assert max(len(x) for x in text.splitlines()[1:]) <= 100, text  # the first: a path
     # no leads at all: the plan's value, said so
     e = rates[("APAC", "Outbound")]
     assert e.source == "plan" and e.value == e.previous == 0.1 and "no leads" in e.note
@@ -301,6 +318,87 @@ def test_salesforce_join_with_missing_opportunities(tmp_path: Path) -> None:
         calibrate(export, cmap, plan, as_of=AS_OF, deals=bad)
 
 
+def sf_setup(
+    tmp_path: Path, leads: list[data.Lead], shared: dict[int, int]
+) -> tuple[Path, Path, Path, Path]:
+    lead_csv, opp_csv = data.salesforce_csvs(leads, shared=shared)
+    return (
+        data.write(tmp_path, "leads.csv", lead_csv),
+        data.write(tmp_path, "sf.yaml", data.SF_MAP),
+        data.write(tmp_path, "plan.yaml", data.plan_text()),
+        data.write(tmp_path, "opps.csv", opp_csv),
+    )
+
+
+def test_several_leads_into_one_opportunity_count_its_amount_once(tmp_path: Path) -> None:
+    """Leads 0, 1 and 2 converted into lead 0's opportunity (won, 30,000), leads 3 and 4
+    into lead 4's (won, 9,000). Each lead is a customer (the close rates count them all);
+    each amount is one won deal, on its earliest lead: lead 1 (EMEA Events, the earliest
+    day) and lead 3 (APAC Inbound: the same day as lead 4, but first in the export, even
+    though lead 4's time of day is earlier)."""
+    won_a, won_b = "2027-10-20", "2027-09-15"
+    rows = [
+        lead(0, "North America", "Inbound", "2027-09-10", won_a, 30000.0),
+        lead(1, "EMEA", "Events", "2027-09-05", won_a, 30000.0),
+        lead(2, "North America", "Outbound", "2027-09-07", won_a, 30000.0),
+        lead(3, "APAC", "Inbound", "2027-08-01", won_b, 9000.0),
+        data.Lead(
+            4,
+            dt.datetime(2027, 8, 1, 7, 0),
+            "North America",
+            "Inbound",
+            dt.datetime(2027, 9, 15, 12, 0),
+            9000.0,
+        ),
+        lead(5, "North America", "Inbound", "2027-09-01", "2027-09-30", 10000.0),
+        lead(6, "EMEA", "Inbound", "2027-09-01", "2027-09-30", 20000.0),
+        lead(7, "EMEA", "Events", "2027-09-02"),  # a lead, not converted (id % 3 != 0)
+    ]
+    export, cmap, plan, deals = sf_setup(tmp_path, rows, {1: 0, 2: 0, 3: 4})
+    cal = calibrate(export, cmap, plan, as_of=AS_OF, months=6, deals=deals)
+
+    # every lead of a won opportunity is a customer
+    assert cal.leads_in_window == 8 and cal.customers_in_window == 7
+    rates = by(cal, "close_rate")
+    assert (
+        rates[("North America", "Inbound")].successes,
+        rates[("North America", "Inbound")].n,
+    ) == (3, 3)
+    assert rates[("EMEA", "Events")].successes == 1 and rates[("EMEA", "Events")].n == 2
+    assert rates[("North America", "Outbound")].successes == 1
+    assert rates[("APAC", "Inbound")].successes == 1
+    # four won deals, each amount once, where its earliest lead is
+    assert cal.won_deals == 4
+    price = by(cal, "avg_price")
+    assert (price[("North America", None)].n, price[("North America", None)].value) == (1, 10000.0)
+    assert (price[("EMEA", None)].n, price[("EMEA", None)].value) == (2, 25000.0)
+    assert (price[("APAC", None)].n, price[("APAC", None)].value) == (1, 9000.0)
+    share = by(cal, "marketing_share")
+    assert share[("EMEA", None)].value == 1.0 and share[("North America", None)].value == 1.0
+    mix = by(cal, "channel_mix")
+    assert mix[("EMEA", "Events")].value == 0.6 and mix[("EMEA", "Inbound")].value == 0.4
+    # said in the summary: two opportunities had several leads
+    assert cal.deals_stats is not None and cal.deals_stats["several_leads"] == 2
+    assert cal.to_dict()["opportunities"]["several_leads"] == 2
+    assert "2 opportunities with several leads" in render_calibration(cal)
+    # reversed export order: lead 4 is now first of the two on 2027-08-01
+    export2 = data.write(
+        tmp_path,
+        "leads2.csv",
+        _reversed_rows(data.salesforce_csvs(rows, shared={1: 0, 2: 0, 3: 4})[0]),
+    )
+    cal = calibrate(export2, cmap, plan, as_of=AS_OF, months=6, deals=deals)
+    price = by(cal, "avg_price")
+    assert price[("APAC", None)].source == "plan"
+    assert (price[("North America", None)].n, price[("North America", None)].value) == (2, 9500.0)
+    assert price[("EMEA", None)].value == 25000.0 and cal.won_deals == 4
+
+
+def _reversed_rows(csv_text: str) -> str:
+    head, *rows = csv_text.splitlines(keepends=True)
+    return head + "".join(reversed(rows))
+
+
 def test_map_columns_amount_and_customer_date(tmp_path: Path) -> None:
     text = "When,Region,Src,Won on,Value\n2027-10-01,EMEA,Inbound,2027-10-09,1200\n"
     text += "2027-10-02,EMEA,Inbound,,\n"
@@ -400,4 +498,6 @@ def test_the_sample_plan_calibrates_from_the_sample_export() -> None:
     )
     assert cal.rows_read == 120 and cal.customers_in_window > 20 and cal.won_deals > 20
     assert {e.source for e in cal.values("avg_price")} == {"measured"}
+    text = render_calibration(cal)
+    assert max(len(x) for x in text.splitlines()) <= 100, text
     assert load_plan(root / "plan.yaml").year == 2027

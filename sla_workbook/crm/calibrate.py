@@ -395,5 +395,6 @@ def _estimate(
             "ids": found.deals.ids,
             "duplicated_ids": found.deals.duplicated_ids,
             "won": found.deals.won,
+            "several_leads": found.deals.several_leads,
         },
     )

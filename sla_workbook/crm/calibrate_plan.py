@@ -72,8 +72,8 @@ def describe(e: Estimate, as_of: str) -> str:
     if e.source == "plan":
         parts.append("kept (" + (e.note.split(":")[0] if e.note else "no data") + ")")
     else:
-        if e.source == "pooled":
-            sample = f"pooled over segments, {sample}"
+        if e.pooled is not None and e.own is not None:  # the pool's n; and this cell's own
+            sample = f"pooled over segments, {sample} (here {e.own[1]}/{e.own[0]} leads)"
         parts.append(sample)
         if e.median is not None:
             parts.append(f"median {_fmt(e.median, e.field)}")

@@ -10,13 +10,16 @@ median and a t interval need the values, not only their sum.
 
 A Salesforce opportunity export (``--deals``) is joined here, in the same query, on the
 lead's ConvertedOpportunityId: Salesforce ids are 15 characters, case-sensitive, with
-3 more in their 18-character form, so they are matched on the first 15.
+3 more in their 18-character form, so they are matched on the first 15. Several leads
+can convert into one opportunity: each is a customer, but the opportunity is one won
+deal, so a window over the opportunity picks its earliest lead (lead date, then the
+export's row order, which ``WITH ORDINALITY`` numbers) to carry the amount.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +41,7 @@ COUNTS = (
     "amount_not_positive",
     "customer_date_unparseable",
     "opportunity_missing",
+    "opportunity_several_leads",  # opportunities (counted on their earliest lead)
 )
 # An amount at or over this (10^15) is no deal size; it is reported as unparseable. It
 # keeps sums and the t interval finite, and the rounding exact (crm/calibrate_stats.py).
@@ -96,6 +100,7 @@ class DealsStats:
     ids: int
     duplicated_ids: int
     won: int
+    several_leads: int = 0  # opportunities that two or more of the export's leads joined
 
 
 @dataclass(frozen=True)
@@ -104,12 +109,14 @@ class CalibrationScan:
     deals: DealsStats | None
 
 
-def _source(export: CsvExport) -> str:
+def _source(export: CsvExport, numbered: bool = False) -> str:
+    """The export as text columns c0, c1, ...; ``numbered``: and its row number, 1 up in
+    file order, as ``ordinality``."""
     columns = ", ".join(f"{_lit(_col(i))}: 'VARCHAR'" for i in range(export.width))
     return (
         f"read_csv({_lit(str(export.path))}, header = true, auto_detect = false, "
         f"columns = {{{columns}}}, delim = {_lit(export.delimiter)}, quote = '\"', "
-        "escape = '\"')"
+        "escape = '\"')" + (" WITH ORDINALITY" if numbered else "")
     )
 
 
@@ -122,17 +129,23 @@ def _query(export: CsvExport, cols: Columns, w: Windows, fmt: str | None, deals:
     picked = [f"{value} AS v", f"{_col(cols.segment)} AS s", f"{_col(cols.channel)} AS c"]
     if deals:
         assert cols.opportunity is not None
-        picked.append(f"{_clean(cols.opportunity)} AS o")
+        picked += [f"{_clean(cols.opportunity)} AS o", "ordinality AS n"]
         join = "LEFT JOIN opp ON left(r.o, 15) = opp.k"
         customer = "opp.cv AS cv, opp.av AS av, coalesce(opp.won, false) AS won, "
-        customer += "(r.o IS NOT NULL AND opp.k IS NULL) AS missing"
+        customer += "(r.o IS NOT NULL AND opp.k IS NULL) AS missing, opp.k AS k, r.n AS n"
+        # an opportunity is one deal: its earliest lead (by day, then row) carries it; one
+        # window (one sort) says which lead is first and whether another follows it
+        by_lead = "OVER (PARTITION BY k ORDER BY d NULLS LAST, n)"
+        first = f"(k IS NULL OR row_number() {by_lead} = 1)"
+        several = f"(k IS NOT NULL AND lead(n) {by_lead} IS NOT NULL)"
     else:
         cv = "NULL" if cols.customer_date is None else _clean(cols.customer_date)
         av = "NULL" if cols.amount is None else _clean(cols.amount)
         picked += [f"{cv} AS cv", f"{av} AS av"]
         join = ""
         customer = "r.cv AS cv, r.av AS av, r.cv IS NOT NULL AS won, false AS missing"
-    rows = f"SELECT {', '.join(picked)} FROM {_source(export)}"
+        first, several = "true", "false"  # one row, one lead, one deal
+    rows = f"SELECT {', '.join(picked)} FROM {_source(export, numbered=deals)}"
     parsed = (
         f"SELECT r.s, r.c, r.v, {day_sql('r.v', fmt)} AS d, {customer} FROM ({rows}) AS r {join}"
     )
@@ -140,10 +153,12 @@ def _query(export: CsvExport, cols: Columns, w: Windows, fmt: str | None, deals:
     before = "(d IS NOT NULL AND won AND cd IS NOT NULL AND cd < d)"
     flags = f"""
         SELECT *, d IS NOT NULL AND NOT {before} AS ok, {before} AS before,
-               won AND cd IS NOT NULL AND cd <= {_date(w.as_of)} AS cust
+               won AND cd IS NOT NULL AND cd <= {_date(w.as_of)} AS cust,
+               {first} AS first, {several} AS several
         FROM ({typed})"""
     inwin = f"ok AND d >= {_date(w.lead_start)} AND d < {_date(w.lead_end)}"
-    rev = f"ok AND cust AND cd >= {_date(w.revenue_start)} AND cd < {_date(w.as_of)}"
+    # won deals: one per opportunity (``first``); every lead of it is still a customer
+    rev = f"ok AND cust AND first AND cd >= {_date(w.revenue_start)} AND cd < {_date(w.as_of)}"
     # a number, finite and under MAX_AMOUNT: sums, means and intervals stay finite
     usable = f"(isfinite(amt) AND abs(amt) < {MAX_AMOUNT:.0f})"
     return f"""
@@ -160,6 +175,7 @@ def _query(export: CsvExport, cols: Columns, w: Windows, fmt: str | None, deals:
           count(*) FILTER (WHERE {rev} AND {usable} AND amt <= 0),
           count(*) FILTER (WHERE d IS NOT NULL AND won AND cd IS NULL),
           count(*) FILTER (WHERE d IS NOT NULL AND missing),
+          count(*) FILTER (WHERE several AND first),
           coalesce(list(cd - d) FILTER (WHERE {inwin} AND cust), []),
           coalesce(list(amt) FILTER (WHERE {rev} AND {usable} AND amt > 0), [])
         FROM ({flags})
@@ -219,7 +235,11 @@ def scan_calibration(
             ).fetchall()
         except duckdb.Error as exc:
             raise InputError(f"{export.path}: {_reason(str(exc))}") from None
-    return CalibrationScan([_group(row) for row in found], stats)
+    groups = [_group(row) for row in found]
+    if stats is not None:
+        several = sum(g.counts["opportunity_several_leads"] for g in groups)
+        stats = replace(stats, several_leads=several)
+    return CalibrationScan(groups, stats)
 
 
 def _group(row: tuple[Any, ...]) -> Group:

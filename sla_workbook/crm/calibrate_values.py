@@ -48,6 +48,11 @@ class Estimate:
     thin: bool = False
     successes: int | None = None  # customers, for a close rate
     median: float | None = None  # for the average price
+    # A close rate's own segment x channel (leads, customers in the window), whatever the
+    # value came from; and, when it came from the channel over all segments, that pool
+    # (then n and successes are the pool's: the sample of the value and its interval).
+    own: tuple[int, int] | None = None
+    pooled: tuple[int, int] | None = None
 
     @property
     def change(self) -> float | None:
@@ -78,6 +83,10 @@ class Estimate:
             "unit": self.unit,
             "customers": self.successes,
             "median": self.median,
+            "own_leads": None if self.own is None else self.own[0],
+            "own_customers": None if self.own is None else self.own[1],
+            "pooled_leads": None if self.pooled is None else self.pooled[0],
+            "pooled_customers": None if self.pooled is None else self.pooled[1],
             "interval": list(self.interval) if self.interval else None,
             "source": self.source,
             "note": self.note,
@@ -194,28 +203,29 @@ def rates(
         pooled_customers = sum(cells[(s, c)].customers for s in segs)
         for s in segs:
             cell = cells[(s, c)]
+            own = (cell.leads, cell.customers)
             before = prev[("close_rate", s, c)]
             thin = cell.leads < THIN_LEADS or cell.customers < THIN_CUSTOMERS
             if cell.leads == 0:
                 note = "no leads in the window: the plan's value is kept"
-                out.append(_kept("close_rate", s, c, prev, "leads", note))
+                out.append(replace(_kept("close_rate", s, c, prev, "leads", note), own=own))
             elif cell.customers == 0 and pooled_customers == 0:
                 note = (
                     f"no customers among {count(cell.leads, 'lead')}, nor in {c} in any segment: "
                     "the plan's value is kept"
                 )
                 out.append(Estimate("close_rate", s, c, before, before, None, cell.leads,
-                                    "leads", None, "plan", note, thin, 0))  # fmt: skip
+                                    "leads", None, "plan", note, thin, 0, own=own))  # fmt: skip
             elif cell.customers == 0:
                 note = (
                     f"no customers among {count(cell.leads, 'lead')}: the {c} rate over all "
                     f"segments ({pooled_customers}/{pooled_leads})"
                 )
-                out.append(_rate(s, c, before, pooled_leads, pooled_customers, "pooled", note))
+                e = _rate(s, c, before, pooled_leads, pooled_customers, "pooled", note)
+                out.append(replace(e, own=own, pooled=(pooled_leads, pooled_customers)))
             else:
-                out.append(_rate(s, c, before, cell.leads, cell.customers, "measured", ""))
-                if thin:
-                    out[-1] = replace(out[-1], thin=True)
+                e = _rate(s, c, before, cell.leads, cell.customers, "measured", "")
+                out.append(replace(e, own=own, thin=e.thin or thin))
     return out
 
 
