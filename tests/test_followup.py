@@ -119,12 +119,15 @@ def test_met_flags_per_cell() -> None:
     assert _cell(fu, "followup_met", channel="Inbound", month=3) == 0.0
     assert _cell(fu, "followup_met", channel="Events", month=3) == 0.0
     assert _cell(fu, "followup_met", channel="Outbound", month=3) is None
-    # marketing's side: March has elapsed (as-of March 10), April has not
+    # marketing's side is judged once the month is over: not on March 10, yes on the 31st
     sla = _result().sla
     leads = _cell(sla, "leads", channel="Inbound", month=3)
     assert leads is not None and leads > 30  # 100000*0.3/10000/0.05 = 60 leads, 30 logged
-    assert _cell(fu, "leads_met", channel="Inbound", month=3) == 0.0
-    assert _cell(fu, "leads_met", channel="Inbound", month=4) is None
+    assert _cell(fu, "leads_met", channel="Inbound", month=3) is None
+    ended = _result(track={"month": 3, "asof": "2027-03-31"}).followup
+    assert _cell(ended, "leads_met", channel="Inbound", month=3) == 0.0
+    assert _cell(ended, "leads_met", channel="Inbound", month=2) == 0.0  # none logged
+    assert _cell(ended, "leads_met", channel="Inbound", month=4) is None
 
 
 def test_team_values_are_ratios_of_sums_with_lead_weighted_targets() -> None:
@@ -310,9 +313,17 @@ def test_an_import_keeps_typed_follow_up_it_did_not_record() -> None:
             frame[name] = pd.array(values, dtype="Float64")
         return frame
 
+    # the import's count differs (7 leads, 5 typed): the typed 4 worked and 9 attempts
+    # described other leads, so they are not carried (never worked > leads)
     (row,), replaced = merge_log(typed, imported(), width=6)
-    assert replaced == 1 and row[3] == (7.0, None) and row[4:] == ((4.0, None), (9.0, None))
+    assert replaced == 1 and row[3] == (7.0, None) and row[4:] == ((None, None), (None, None))
     (row,), _ = merge_log(typed, imported(worked=[6.0], attempts=[None]), width=6)
+    assert row[4:] == ((6.0, None), (None, None))
+    # the same count: the typed follow-up still describes these leads and stays
+    same = [
+        ((day, None), ("North", None), ("Inbound", None), (7.0, None), (4.0, None), (9.0, None))
+    ]
+    (row,), _ = merge_log(same, imported(worked=[6.0]), width=6)
     assert row[4:] == ((6.0, None), (9.0, None))
     (row,), _ = merge_log(typed, imported(worked=[6.0]), width=4)
     assert len(row) == 4  # a version-1 log has no place for them

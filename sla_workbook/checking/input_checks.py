@@ -32,7 +32,7 @@ def show(v: Any) -> str:
     if isinstance(v, bool):
         return "TRUE" if v else "FALSE"
     if isinstance(v, float):
-        return f"{v:g}"
+        return f"{v:.15g}"  # 8.0000001 must not read as 8
     if isinstance(v, ErrorValue):
         return v.code
     text = str(v)

@@ -185,7 +185,8 @@ def compute(plan: Plan) -> SlaResult:
 
     month, asof = _resolve_track(plan, counted, year)
     tracker = _tracker(counted, leads, x, month, asof)
-    fu = compute_followup(plan, counted, x.channels, x.teams, leads, actual, elapsed, month, asof)
+    ended = _month_ended(year, through)
+    fu = compute_followup(plan, counted, x.channels, x.teams, leads, actual, ended, month, asof)
     for column, values in fu.tracker_columns.items():
         tracker[column] = _nullable(values)
     ok = mix_ok(x.mix, x.teams)
@@ -292,6 +293,17 @@ def _month_elapsed(year: int | None, through: dt.date | None) -> Mask:
     if year is None or through is None:
         return np.zeros(12, dtype=bool)
     return np.array([dt.date(year, m, 1) <= through for m in MONTHS], dtype=bool)
+
+
+def _month_ended(year: int | None, through: dt.date | None) -> Mask:
+    """12 flags: month m of the plan year is over by ``through`` (its last day is on or
+    before it). The leads side is judged met or not only then, not in mid-month."""
+    if year is None or through is None:
+        return np.zeros(12, dtype=bool)
+    return np.array(
+        [dt.date(year, m, calendar.monthrange(year, m)[1]) <= through for m in MONTHS],
+        dtype=bool,
+    )
 
 
 def _actuals(counted: pd.DataFrame, n: int, k: int) -> Arr:

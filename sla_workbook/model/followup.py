@@ -127,7 +127,7 @@ def compute_followup(
     teams: list[str],
     leads: Arr,
     actual: Arr,
-    elapsed: Mask,
+    ended: Mask,
     month: int | None,
     asof: dt.date | None,
 ) -> FollowupResult:
@@ -150,7 +150,7 @@ def compute_followup(
     fu_rate, at_rate = fu_rate.reshape(n, k, 12), at_rate.reshape(n, k, 12)
     with np.errstate(invalid="ignore"):
         leads_met = np.where(
-            elapsed[None, None, :] & np.isfinite(leads), (actual >= leads).astype(float), np.nan
+            ended[None, None, :] & np.isfinite(leads), (actual >= leads).astype(float), np.nan
         )
     g = np.broadcast_to(ag.target[None, :, None], fu_rate.shape)
     a = np.broadcast_to(ag.attempts[None, :, None], fu_rate.shape)
@@ -171,7 +171,7 @@ def compute_followup(
     has_sla = np.array([np.isfinite(leads[:, team_of == t, :]).any(axis=(0, 1)) for t in range(2)])
     with np.errstate(invalid="ignore"):
         team_leads_met = np.where(
-            elapsed[None, :] & has_sla, (team_actual >= team_sla).astype(float), np.nan
+            ended[None, :] & has_sla, (team_actual >= team_sla).astype(float), np.nan
         )
     team_met = _met(team_fu[0], team_fu[1], team_at[0], team_at[1])
 

@@ -51,7 +51,8 @@ def merge_log(
 ) -> tuple[list[TypedRow], int]:
     """The merged log (rows of ``width`` cells), and how many typed rows the import
     replaced. Imported worked / attempts fill the version-2 columns; where the import
-    recorded none (blank), the replaced row's typed worked / attempts are kept."""
+    recorded none (blank), the replaced row's typed worked / attempts are kept if its
+    typed leads equal the imported count (else they would describe other leads)."""
     keys = {
         (d, str(s).lower(), str(c).lower())
         for d, s, c in zip(
@@ -62,6 +63,7 @@ def merge_log(
     undated: list[TypedRow] = []
     replaced = 0
     typed_extra: dict[tuple[Any, ...], TypedRow] = {}  # key -> the replaced row's cells 5-6
+    typed_leads: dict[tuple[Any, ...], Any] = {}  # key -> its typed leads
     for order, row in enumerate(typed):
         (date, _), (seg, _), (chan, _) = row[:3]
         day = _day(date)
@@ -72,6 +74,7 @@ def merge_log(
         if key in keys:
             replaced += 1
             typed_extra.setdefault(key, row[4:])
+            typed_leads.setdefault(key, row[3][0] if len(row) > 3 else None)
             continue
         kept.append(((day, key[1], key[2], 0, order), row))
     extra = [_optional(imported, name) for name in ("worked", "attempts")]
@@ -86,11 +89,14 @@ def merge_log(
     ):
         new: TypedRow = ((float(serial(d)), None), (str(s), None), (str(c), None), (float(n), None))
         if width > 4:
+            # Not recorded by the import: the typed worked / attempts stay only when they
+            # describe the same leads (the count did not change); else they are blank.
             mine = typed_extra.get((d, str(s).lower(), str(c).lower()), ())
+            same_leads = bool(mine) and typed_leads.get((d, str(s).lower(), str(c).lower())) == n
             for q, column in enumerate(extra):
                 x = column[order]
-                if x is None and q < len(mine):
-                    new += (mine[q],)  # not recorded by the import: the typed cell stays
+                if x is None and same_leads and q < len(mine):
+                    new += (mine[q],)
                 else:
                     new += ((None if x is None else float(x), None),)
         kept.append(((d, str(s).lower(), str(c).lower(), 1, order), new))

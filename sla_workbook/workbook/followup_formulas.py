@@ -136,10 +136,14 @@ class FollowupFormulas:
             col = self.lay["sla_leads"].column_ref(m)
             total = self.lay["sla_leads_team_total"].ref(t, m)
             return f'=IF(COUNTIFS({keys},"{team}",{col},">=0")>0,{total},"")'
-        if row == "leads_met":
+        if row == "leads_met":  # judged once the month is over, not in mid-month
             act, sla = here["actual"], here["sla"]
-            elapsed = self.lay["month_elapsed"].ref(0, m, abs_row=True)
-            return f'=IF(AND(ISNUMBER({sla}),{elapsed}=1),IF({act}>={sla},1,0),"")'
+            thr = self._a("elapsed_through")
+            y = self.f._t("year", abs_row=True, abs_col=True)
+            return (
+                f"=IF(ISNUMBER({thr}),IF(AND(ISNUMBER({sla}),"
+                f'EOMONTH(DATE({y},{m + 1},1),0)<={thr}),IF({act}>={sla},1,0),""),"")'
+            )
         if row == "followup_met":
             fr, ft = here["followup_rate"], here["followup_target"]
             ar, at = here["attempts_per_lead"], here["attempts_target"]

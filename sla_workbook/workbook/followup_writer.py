@@ -62,6 +62,9 @@ def _rate_tables(p: _Pair) -> None:
             ws.write_string(hrow, j, label, head)
         p.formula_block(f"{key}_keys", st.get("output"))
         p.formula_block(key, st.get("output", number))
+        _channel_target_lights(
+            p, key, "followup_target" if key == "followup_rate" else "attempts_target"
+        )
 
 
 def _sides(p: _Pair) -> None:
@@ -146,19 +149,37 @@ def _lights(p: _Pair, row: int, col: int, ncols: int, rules: tuple[tuple[str, An
 
 def _target_lights(p: _Pair, row: int, target_row: int, col: int, ncols: int) -> None:
     """Like pace: at or above target green, from 80% of it amber, below that red."""
-    x, t = cell_ref(row, col), cell_ref(target_row, col)
+    _lights(p, row, col, ncols, _target_rules(cell_ref(row, col), cell_ref(target_row, col)))
+
+
+def _target_rules(x: str, t: str) -> tuple[tuple[str, Any], ...]:
+    """Met compared at 6 decimals, as the met flags (a leads-weighted target of 0.8 may be
+    0.8000000000000002 and must not turn an 80% rate amber)."""
     both = f"ISNUMBER({x}),ISNUMBER({t})"
-    _lights(
-        p,
-        row,
-        col,
-        ncols,
-        (
-            (f"AND({both},{x}<0.8*{t})", _RED),
-            (f"AND({both},{x}>=0.8*{t},{x}<{t})", _AMBER),
-            (f"AND({both},{x}>={t})", _GREEN),
-        ),
+    met = f"ROUND({x},6)>=ROUND({t},6)"
+    return (
+        (f"AND({both},{x}<0.8*{t})", _RED),
+        (f"AND({both},{x}>=0.8*{t},NOT({met}))", _AMBER),
+        (f"AND({both},{met})", _GREEN),
     )
+
+
+def _channel_target_lights(p: _Pair, block: str, target: str) -> None:
+    """Each segment x channel rate against its channel's target (the row's channel, looked
+    up from the table's channel column)."""
+    lay = p.layout
+    b, keys = lay[block], lay[f"{block}_keys"]
+    channel = cell_ref(b.row, keys.col + 1, abs_col=True)  # relative row, fixed column
+    t = f"INDEX({lay[target].range_ref()},1,MATCH({channel},{lay['channels'].range_ref()},0))"
+    for criteria, (fill, font) in _target_rules(b.ref(0, 0), t):
+        fmt = p.wb.add_format({"bg_color": fill, "font_color": font})
+        p.ws_s.conditional_format(
+            b.row,
+            b.col,
+            b.row + b.nrows - 1,
+            b.col + 11,
+            {"type": "formula", "criteria": "=IFERROR(" + criteria + ",FALSE)", "format": fmt},
+        )
 
 
 def _met_lights(p: _Pair, b: Block) -> None:
