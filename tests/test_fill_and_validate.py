@@ -16,7 +16,7 @@ import jsonschema
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 
 from sla_workbook import compute, load_plan, parse_plan
 from sla_workbook.checking.validator import validate
@@ -30,6 +30,34 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "plan.yaml"
 SCHEMA = json.loads((ROOT / "docs" / "validation-report.schema.json").read_text())
 FILLS = int(os.environ.get("SLA_FILL_EXAMPLES", "3"))
+
+
+HALF_AGREED: dict[str, Any] = {
+    "year": 2027,
+    "channels": [
+        {"name": "M0", "team": "marketing", "attempts_target": 1},
+        {
+            "name": "S0",
+            "team": "sales",
+            "followup_hours": 1,
+            "followup_target": 0.0,
+            "attempts_target": 1,
+        },
+        {"name": "S1", "team": "sales", "followup_hours": 1},
+    ],
+    "segments": [
+        {
+            "name": "=1+1",
+            "avg_price": 1.0,
+            "marketing_share": 0.0,
+            "targets": [0.0] * 12,
+            "close_rate": {"M0": 1.0, "S0": 1.0, "S1": 1.0},
+            "channel_mix": {"M0": 1.0, "S0": 0.5, "S1": 0.5},
+        }
+    ],
+    "log": [],
+    "track": {"month": 1},
+}
 
 
 def typed_cells(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -89,6 +117,7 @@ def _floats(series: Any) -> np.ndarray:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(data=plans_with_followup())
+@example(data=HALF_AGREED)  # found by CI: a channel with hours but no target
 def test_filled_in_libreoffice_validates_and_reads_back(
     tmp_path: Path, data: dict[str, Any]
 ) -> None:
@@ -102,7 +131,16 @@ def test_filled_in_libreoffice_validates_and_reads_back(
     expected = compute(parse_plan(data))
     for path in (xlsx, ods):
         report = validate(path)
-        assert report.findings == [], [f"{f.code} {f.where()} {f.message}" for f in report.findings]
+        # the only thing to say: half a follow-up agreement (hours or target alone), a
+        # warning on exactly the channels the plan leaves that way
+        half = {
+            j
+            for j, c in enumerate(data["channels"])
+            if ("followup_hours" in c) != ("followup_target" in c)
+        }
+        found = [f"{f.code} {f.where()} {f.message}" for f in report.findings]
+        assert all(f.code == "followup-incomplete" for f in report.findings), found
+        assert len(report.findings) == len(half) and report.valid, found
         wb = read_workbook(path)
         out = wb.yours.outputs()
         n = len(data["segments"]) * len(data["channels"]) * 12  # the spare empty row comes last
