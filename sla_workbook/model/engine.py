@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from ..errors import PlanError
 from .followup import compute_followup
-from .plan import MONTHS, TEAMS, Plan, SlaResult
+from .plan import MONTHS, TEAMS, Plan, SlaResult, float_column
 from .rounding import excel_round, excel_roundup
 
 if TYPE_CHECKING:
@@ -266,15 +266,10 @@ def _counted_log(plan: Plan, x: _Inputs, year: int | None) -> pd.DataFrame:
             "s": np.asarray(s_idx, dtype=np.int64)[ok],
             "c": np.asarray(c_idx, dtype=np.int64)[ok],
             "leads": leads[ok],
-            "worked": _optional(log, "worked")[ok],
-            "attempts": _optional(log, "attempts")[ok],
+            "worked": float_column(log, "worked")[ok],
+            "attempts": float_column(log, "attempts")[ok],
         }
     )
-
-
-def _optional(frame: pd.DataFrame, column: str) -> Arr:
-    """A column that older plans and v1 workbooks do not have: blank when missing."""
-    return _num(frame[column]) if column in frame.columns else np.full(len(frame), np.nan)
 
 
 def _elapsed_through(plan: Plan, counted: pd.DataFrame, year: int | None) -> dt.date | None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from .plan import TEAMS, Plan, SlaResult
+from .plan import TEAMS, Plan, SlaResult, float_column
 from .rounding import excel_round
 
 if TYPE_CHECKING:
@@ -40,16 +40,11 @@ class Agreed:
 
 def agreed(plan: Plan, channels: list[str]) -> Agreed:
     """The channels' follow-up inputs in the engine's channel order (missing columns: blank)."""
-    import pandas as pd
-
     k = len(channels)
     frame = plan.channels.reset_index(drop=True)
 
     def column(name: str) -> Arr:
-        if name not in frame.columns or len(frame) != k:
-            return np.full(k, np.nan)
-        values = pd.to_numeric(pd.Series(frame[name]), errors="coerce").astype("float64")
-        return np.asarray(values, dtype=np.float64)
+        return float_column(frame, name) if len(frame) == k else np.full(k, np.nan)
 
     return agreed_from(
         column("followup_hours"), column("followup_target"), column("attempts_target")
@@ -241,10 +236,10 @@ def helper_sums(result: SlaResult) -> tuple[Arr, Arr]:
     m = st["month"].to_numpy(dtype=np.float64, na_value=1).astype(np.int64)[counted] - 1
     day = st["day"].to_numpy(dtype=np.float64, na_value=0).astype(np.int64)[counted]
     log = plan.log.reset_index(drop=True)
-    lv = _column(log, "leads")[counted]
+    lv = float_column(log, "leads")[counted]
     values = {
-        "fu": np.nan_to_num(_column(log, "worked")[counted]),
-        "at": np.nan_to_num(_column(log, "attempts")[counted]),
+        "fu": np.nan_to_num(float_column(log, "worked")[counted]),
+        "at": np.nan_to_num(float_column(log, "attempts")[counted]),
     }
     use = {
         "fu": st["worked_counted"].to_numpy(dtype=bool)[counted],
@@ -274,11 +269,3 @@ def helper_sums(result: SlaResult) -> tuple[Arr, Arr]:
             for t in range(2):
                 sides_sums[t * 6 + q] = per_slot[t]
     return track_sums, sides_sums
-
-
-def _column(frame: pd.DataFrame, name: str) -> Arr:
-    import pandas as pd
-
-    if name not in frame.columns:
-        return np.full(len(frame), np.nan)
-    return np.asarray(pd.to_numeric(frame[name], errors="coerce").astype("float64"))

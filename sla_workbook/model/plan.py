@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
     import pandas as pd
 
 Team = Literal["marketing", "sales"]
@@ -144,6 +146,17 @@ class SlaResult:
     def month_totals(self) -> pd.DataFrame:
         """All leads per month."""
         return _sum_by(self.sla, ["month"])
+
+
+def float_column(frame: pd.DataFrame, name: str) -> npt.NDArray[np.float64]:
+    """A frame column as floats, NaN for blank or text, all NaN when the frame lacks it:
+    the follow-up columns are optional (older plans, version-1 workbooks, API callers)."""
+    import numpy as np
+    import pandas as pd
+
+    if name not in frame.columns:
+        return np.full(len(frame), np.nan)
+    return np.asarray(pd.to_numeric(frame[name], errors="coerce").astype("float64"))
 
 
 def optional_float(value: object) -> float | None:

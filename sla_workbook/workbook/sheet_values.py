@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..model import engine
-from ..model.plan import FOLLOWUP_COLUMNS, TEAMS, Plan, SlaResult
+from ..model.plan import FOLLOWUP_COLUMNS, TEAMS, Plan, SlaResult, float_column
 from .dates import serial
 from .layout import Layout
 
@@ -101,16 +101,8 @@ def sheet_inputs(plan: Plan, n_rows: int) -> SheetInputs:
         log=log,
         track_month=plan.track_month,
         track_asof=plan.track_asof,
-        followup=np.array([_optional(plan.channels, key) for key in FOLLOWUP_COLUMNS]),
+        followup=np.array([float_column(plan.channels, key) for key in FOLLOWUP_COLUMNS]),
     )
-
-
-def _optional(frame: Any, column: str) -> Arr:
-    import pandas as pd
-
-    if column not in frame.columns:
-        return np.full(len(frame), np.nan)
-    return np.asarray(pd.to_numeric(frame[column], errors="coerce").astype("float64"))
 
 
 def plan_from_inputs(inp: SheetInputs, label: str = "Region", currency: str = "USD") -> Plan:
@@ -180,7 +172,7 @@ def plan_from_inputs(inp: SheetInputs, label: str = "Region", currency: str = "U
 def _log_rows(log: Any) -> list[LogRow]:
     import pandas as pd
 
-    extra = [_optional(log, "worked"), _optional(log, "attempts")]
+    extra = [float_column(log, "worked"), float_column(log, "attempts")]
     rows: list[LogRow] = []
     for i, (date, segment, channel, leads) in enumerate(
         log[["date", "segment", "channel", "leads"]].itertuples(index=False)
